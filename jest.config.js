@@ -1,0 +1,13 @@
+/** Integration tests against a real PostgreSQL: embedded by default, DATABASE_URL when set. */
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/tests'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tests/tsconfig.json' }] },
+  globalSetup: '<rootDir>/tests/setup/global-setup.ts',
+  globalTeardown: '<rootDir>/tests/setup/global-teardown.ts',
+  // Two cores: two workers share one database; tests create their own rows and never truncate.
+  maxWorkers: 2,
+  testTimeout: 30000,
+};

@@ -1,0 +1,101 @@
+// Reads and validates the environment once. Nothing else in src/ reads process.env.
+import Joi from 'joi';
+
+export type NodeEnv = 'development' | 'production' | 'test';
+
+export interface Config {
+  readonly env: NodeEnv;
+  readonly host: string;
+  readonly port: number;
+  /** Unset means: start the embedded PostgreSQL (src/db/embedded.ts) and use it. */
+  readonly databaseUrl: string | undefined;
+  readonly db: {
+    readonly poolSize: number;
+    readonly connectTimeoutMs: number;
+    readonly statementTimeoutMs: number;
+  };
+  readonly jwtSecret: string;
+  readonly logLevel: string;
+  readonly sendgrid: { readonly apiKey: string | undefined; readonly baseUrl: string | undefined };
+  readonly emailFrom: string;
+  readonly adminEmails: readonly string[];
+  readonly redisUrl: string | undefined;
+  /** Human-readable notes for the log at start-up (e.g. the development JWT secret is in use). */
+  readonly warnings: readonly string[];
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const internals = {
+  devJwtSecret: 'development-only-secret-do-not-use-in-production',
+  minSecretLength: 32,
+
+  schema: Joi.object({
+    NODE_ENV: Joi.string().valid('development', 'production', 'test').default('development'),
+    HOST: Joi.string().default('0.0.0.0'),
+    PORT: Joi.number().port().default(3000),
+    DATABASE_URL: Joi.string().uri({ scheme: ['postgres', 'postgresql'] }),
+    DB_POOL_SIZE: Joi.number().integer().min(1).max(100).default(10),
+    DB_CONNECT_TIMEOUT_MS: Joi.number().integer().min(100).default(3000),
+    DB_STATEMENT_TIMEOUT_MS: Joi.number().integer().min(100).default(10000),
+    JWT_SECRET: Joi.string().min(32),
+    LOG_LEVEL: Joi.string().valid('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'),
+    SENDGRID_API_KEY: Joi.string(),
+    SENDGRID_BASE_URL: Joi.string().uri({ scheme: ['http', 'https'] }),
+    EMAIL_FROM: Joi.string().email({ tlds: false }).default('grading-api@example.com'),
+    ADMIN_EMAILS: Joi.string().allow('').default(''),
+    REDIS_URL: Joi.string().uri({ scheme: ['redis', 'rediss'] }),
+  })
+    .unknown(true)
+    .prefs({ convert: true, abortEarly: false }),
+
+  // An empty variable (`FOO=`) means "unset", as most shells and Heroku treat it.
+  withoutEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
+    return Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== '')) as Record<
+      string,
+      string
+    >;
+  },
+};
+
+export function loadConfig(processEnv: NodeJS.ProcessEnv = process.env): Config {
+  const { value: env, error } = internals.schema.validate(internals.withoutEmpty(processEnv));
+  if (error) {
+    throw new ConfigError(`Invalid configuration: ${error.details.map((detail) => detail.message).join('; ')}`);
+  }
+
+  const nodeEnv = env.NODE_ENV as NodeEnv;
+  const warnings: string[] = [];
+  let jwtSecret: string | undefined = env.JWT_SECRET;
+  if (!jwtSecret) {
+    if (nodeEnv === 'production') {
+      throw new ConfigError(`JWT_SECRET is required when NODE_ENV=production (at least ${internals.minSecretLength} characters)`);
+    }
+    jwtSecret = internals.devJwtSecret;
+    warnings.push('JWT_SECRET is not set: using the development default. Never do this in production.');
+  }
+
+  return {
+    env: nodeEnv,
+    host: env.HOST,
+    port: env.PORT,
+    databaseUrl: env.DATABASE_URL,
+    db: {
+      poolSize: env.DB_POOL_SIZE,
+      connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS,
+      statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
+    },
+    jwtSecret,
+    logLevel: env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
+    sendgrid: { apiKey: env.SENDGRID_API_KEY, baseUrl: env.SENDGRID_BASE_URL },
+    emailFrom: env.EMAIL_FROM,
+    adminEmails: (env.ADMIN_EMAILS as string)
+      .split(',')
+      .map((email) => email.trim().toLowerCase())
+      .filter(Boolean),
+    redisUrl: env.REDIS_URL,
+    warnings,
+  };
+}

@@ -1,0 +1,132 @@
+// The one place where errors become HTTP responses. Routes and services throw; this maps
+// domain errors, Prisma errors and database outages to Boom, and keeps 5xx details in the log.
+import Boom from '@hapi/boom';
+import type { Plugin, Request, ResponseToolkit } from '@hapi/hapi';
+import { Prisma } from '@prisma/client';
+
+/** Thrown by services for a broken domain rule; the HTTP layer never needs to know Prisma. */
+export class DomainError extends Error {
+  override name = 'DomainError';
+  constructor(
+    readonly kind: 'notFound' | 'conflict' | 'invalid' | 'forbidden' | 'unauthorized' | 'unavailable',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const internals = {
+  domainToBoom: {
+    notFound: Boom.notFound,
+    conflict: Boom.conflict,
+    invalid: Boom.badRequest,
+    forbidden: Boom.forbidden,
+    unauthorized: Boom.unauthorized,
+    unavailable: Boom.serverUnavailable,
+  } satisfies Record<DomainError['kind'], (message: string) => Boom.Boom>,
+
+  // Prisma error codes (https://www.prisma.io/docs/orm/reference/error-reference) that mean
+  // "the database cannot be reached or is overloaded right now".
+  unavailableCodes: new Set(['P1001', 'P1002', 'P1008', 'P1011', 'P1017', 'P2024', 'P2037']),
+
+  // node-postgres errors that never reach Prisma's mapping: pool timeouts and dropped sockets.
+  unavailableMessages: [/timeout exceeded when trying to connect/i, /connection terminated/i, /Connection is closed/i],
+
+  // Raw PostgreSQL SQLSTATE classes: 08 connection exception, 57 operator intervention (shutdown).
+  unavailableSqlState: /^(08|57P)/,
+
+  uniqueFields(error: Prisma.PrismaClientKnownRequestError): string {
+    const target = (error.meta?.target ?? (error.meta?.driverAdapterError as { cause?: { constraint?: { fields?: string[] } } })?.cause?.constraint?.fields) as
+      | string[]
+      | string
+      | undefined;
+    if (!target) {
+      return 'a unique field';
+    }
+    return Array.isArray(target) ? target.join(', ') : target;
+  },
+
+  fromPrisma(error: Prisma.PrismaClientKnownRequestError): Boom.Boom | undefined {
+    switch (error.code) {
+      case 'P2025':
+      case 'P2001':
+        return Boom.notFound('The requested resource does not exist');
+      case 'P2002':
+        return Boom.conflict(`Conflict: a record with the same ${internals.uniqueFields(error)} already exists`);
+      case 'P2003':
+        return Boom.conflict('Conflict: the operation refers to, or is referred to by, a record it cannot be applied to');
+      case 'P2000':
+        return Boom.badRequest('A value is too long for its field');
+      case 'P2020':
+        return Boom.badRequest('A value is out of range for its field');
+      case 'P2034':
+        return Boom.conflict('Conflict with a concurrent update, please retry');
+    }
+    return internals.unavailableCodes.has(error.code) ? internals.unavailable() : undefined;
+  },
+
+  unavailable(): Boom.Boom {
+    const boom = Boom.serverUnavailable('The database is unavailable, please retry shortly');
+    boom.output.headers['Retry-After'] = '5';
+    return boom;
+  },
+
+  isUnavailable(error: Error & { code?: unknown; cause?: unknown }): boolean {
+    if (error instanceof Prisma.PrismaClientInitializationError) {
+      return true;
+    }
+    const cause = error.cause as { kind?: string; code?: string } | undefined;
+    const sqlState = typeof error.code === 'string' ? error.code : cause?.code;
+    if (typeof sqlState === 'string' && internals.unavailableSqlState.test(sqlState)) {
+      return true;
+    }
+    if (cause?.kind && ['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections'].includes(cause.kind)) {
+      return true;
+    }
+    return internals.unavailableMessages.some((pattern) => pattern.test(error.message));
+  },
+};
+
+/** Maps any thrown value to the Boom error the client should see. */
+export function toBoom(error: unknown): Boom.Boom {
+  if (error instanceof DomainError) {
+    return internals.domainToBoom[error.kind](error.message);
+  }
+  if (error instanceof Prisma.PrismaClientKnownRequestError) {
+    const mapped = internals.fromPrisma(error);
+    if (mapped) {
+      return mapped;
+    }
+  }
+  // A Boom built on purpose (404, 503, ...) passes; hapi's wrapping of an unknown error is a 500.
+  if (Boom.isBoom(error) && error.output.statusCode !== 500) {
+    return error;
+  }
+  if (error instanceof Error && internals.isUnavailable(error)) {
+    return internals.unavailable();
+  }
+  // Anything else is a bug: a generic 500 for the client, the detail for the log.
+  return Boom.internal();
+}
+
+/**
+ * Server-wide: hapi turns anything a handler or `pre` throws into a 500 Boom that still carries the
+ * original error. Re-map those here so no route needs its own try/catch.
+ */
+export const errorsPlugin: Plugin<void> = {
+  name: 'errors',
+  register(server) {
+    server.ext('onPreResponse', (request: Request, h: ResponseToolkit) => {
+      const response = request.response;
+      if (!Boom.isBoom(response) || response.output.statusCode !== 500) {
+        return h.continue;
+      }
+      const mapped = toBoom(response);
+      if (mapped.isServer) {
+        // The stack and the database's message stay in the log, never in the response.
+        request.log(['error'], { err: response, statusCode: mapped.output.statusCode });
+      }
+      return mapped;
+    });
+  },
+};

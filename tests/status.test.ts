@@ -1,0 +1,71 @@
+import net from 'node:net';
+import type { Server } from '@hapi/hapi';
+import { createTestServer } from './helpers/server';
+
+describe('status', () => {
+  let server: Server;
+
+  beforeAll(async () => {
+    server = await createTestServer();
+  });
+
+  afterAll(async () => {
+    await server.stop();
+  });
+
+  test('GET / answers liveness without auth', async () => {
+    const res = await server.inject('/');
+    expect(res.statusCode).toBe(200);
+    expect(res.result).toEqual({ up: true });
+  });
+
+  test('GET /ready queries the database', async () => {
+    const res = await server.inject('/ready');
+    expect(res.statusCode).toBe(200);
+    expect(res.result).toEqual({ db: 'up' });
+  });
+
+  test('an unknown route is a Boom-shaped 404', async () => {
+    const res = await server.inject('/nope');
+    expect(res.statusCode).toBe(404);
+    expect(JSON.parse(res.payload)).toEqual({ statusCode: 404, error: 'Not Found', message: 'Not Found' });
+  });
+});
+
+describe('status with an unreachable database', () => {
+  let server: Server;
+  let closedPort: number;
+
+  beforeAll(async () => {
+    // A port that was just free: nothing listens there.
+    closedPort = await new Promise<number>((resolve) => {
+      const probe = net.createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as net.AddressInfo;
+        probe.close(() => resolve(port));
+      });
+    });
+    server = await createTestServer({
+      DATABASE_URL: `postgresql://postgres@127.0.0.1:${closedPort}/nowhere`,
+      DB_CONNECT_TIMEOUT_MS: '500',
+    });
+  });
+
+  afterAll(async () => {
+    await server.stop();
+  });
+
+  test('GET /ready is 503 and leaks nothing', async () => {
+    const started = Date.now();
+    const res = await server.inject('/ready');
+    expect(res.statusCode).toBe(503);
+    expect(Date.now() - started).toBeLessThan(5000);
+    const body = JSON.parse(res.payload);
+    expect(body).toMatchObject({ statusCode: 503, error: 'Service Unavailable' });
+    expect(res.payload).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|prisma|at .*\.js/i);
+  });
+
+  test('GET / still answers: liveness does not depend on the database', async () => {
+    const res = await server.inject('/');
+    expect(res.statusCode).toBe(200);
+  });
+});
