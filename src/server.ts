@@ -5,6 +5,7 @@ import hapiPino from 'hapi-pino';
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import { createPrismaClient, type Db } from './db/prisma';
+import { authStrategyPlugin } from './auth/strategy';
 import { errorsPlugin } from './errors';
 import { statusPlugin } from './plugins/status';
 
@@ -61,7 +62,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       ignorePaths: ['/', '/ready'],
     },
   });
-  await server.register([errorsPlugin, statusPlugin]);
+  await server.register([errorsPlugin, authStrategyPlugin, statusPlugin]);
 
   server.ext('onPostStop', () => db.$disconnect());
   await server.initialize();
