@@ -7,6 +7,7 @@ import type { Config } from './config';
 import { createPrismaClient, type Db } from './db/prisma';
 import { authStrategyPlugin } from './auth/strategy';
 import { errorsPlugin } from './errors';
+import { domainPlugins } from './plugins/domain';
 import { statusPlugin } from './plugins/status';
 
 declare module '@hapi/hapi' {
@@ -63,6 +64,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     },
   });
   await server.register([errorsPlugin, authStrategyPlugin, statusPlugin]);
+  await server.register(domainPlugins);
 
   server.ext('onPostStop', () => db.$disconnect());
   await server.initialize();
