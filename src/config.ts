@@ -20,6 +20,8 @@ export interface Config {
   readonly emailFrom: string;
   readonly adminEmails: readonly string[];
   readonly redisUrl: string | undefined;
+  /** Behind a router that appends the client address to X-Forwarded-For (Heroku): use it for rate limits. */
+  readonly trustProxy: boolean;
   /** Human-readable notes for the log at start-up (e.g. the development JWT secret is in use). */
   readonly warnings: readonly string[];
 }
@@ -47,6 +49,7 @@ const internals = {
     EMAIL_FROM: Joi.string().email({ tlds: false }).default('grading-api@example.com'),
     ADMIN_EMAILS: Joi.string().allow('').default(''),
     REDIS_URL: Joi.string().uri({ scheme: ['redis', 'rediss'] }),
+    TRUST_PROXY: Joi.boolean().default(false),
   })
     .unknown(true)
     .prefs({ convert: true, abortEarly: false }),
@@ -96,6 +99,7 @@ export function loadConfig(processEnv: NodeJS.ProcessEnv = process.env): Config 
       .map((email) => email.trim().toLowerCase())
       .filter(Boolean),
     redisUrl: env.REDIS_URL,
+    trustProxy: env.TRUST_PROXY,
     warnings,
   };
 }

@@ -1,10 +1,10 @@
 // Start entry: config → (embedded database + migrations) → server → graceful stop on SIGTERM/SIGINT.
 import path from 'node:path';
 import closeWithGrace from 'close-with-grace';
-import pino from 'pino';
 import { ConfigError, loadConfig } from './config';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded';
 import { migrateDeploy } from './db/migrate';
+import { createLogger } from './logger';
 import { createServer } from './server';
 
 const internals = {
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const logger = pino({ level: config.logLevel });
+  const logger = createLogger(config.logLevel);
   config.warnings.forEach((warning) => logger.warn(warning));
 
   let embedded: EmbeddedDatabase | undefined;

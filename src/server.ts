@@ -7,8 +7,11 @@ import type { Config } from './config';
 import { createPrismaClient, type Db } from './db/prisma';
 import { authStrategyPlugin } from './auth/strategy';
 import { errorsPlugin } from './errors';
+import { createLogger } from './logger';
+import { authPlugin } from './plugins/auth';
 import { domainPlugins } from './plugins/domain';
 import { statusPlugin } from './plugins/status';
+import { usersPlugin } from './plugins/users';
 
 declare module '@hapi/hapi' {
   interface ServerApplicationState {
@@ -57,13 +60,12 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   await server.register({
     plugin: hapiPino,
     options: {
-      ...(options.logger ? { instance: options.logger } : { level: config.logLevel }),
-      redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
+      instance: options.logger ?? createLogger(config.logLevel),
       // Probes are polled constantly; their completion lines would drown the log.
       ignorePaths: ['/', '/ready'],
     },
   });
-  await server.register([errorsPlugin, authStrategyPlugin, statusPlugin]);
+  await server.register([errorsPlugin, authStrategyPlugin, statusPlugin, authPlugin, usersPlugin]);
   await server.register(domainPlugins);
 
   server.ext('onPostStop', () => db.$disconnect());

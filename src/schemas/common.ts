@@ -1,0 +1,56 @@
+// Joi pieces shared by every resource plugin: ids, list paging, error responses for the docs.
+import Joi from 'joi';
+
+/** A database id: a positive int32. Anything else is a 400 before it can reach Postgres' `int4`. */
+export const id = Joi.number().integer().min(1).max(2_147_483_647);
+
+/** `?take=&skip=` of every list: 1–100 rows (default 100), from offset ≥ 0. Lists order by id ascending. */
+/** Keys only: use as `Joi.object(listQuery)`, or `Joi.object({ ...listQuery, more })`. */
+export const listQuery = {
+  take: Joi.number().integer().min(1).max(100).default(100).description('Rows to return (1–100)'),
+  skip: Joi.number().integer().min(0).max(2_147_483_647).default(0).description('Rows to skip'),
+};
+
+export interface ListQuery {
+  readonly take: number;
+  readonly skip: number;
+}
+
+/** Path parameters that are all ids, e.g. `idParams('courseId')`. */
+export function idParams(...names: string[]): Joi.ObjectSchema {
+  return Joi.object(Object.fromEntries(names.map((name) => [name, id.required()])));
+}
+
+/** A short, non-empty, trimmed text (names, titles). */
+export const shortText = Joi.string().trim().min(1).max(200);
+/** A longer free text (course details, feedback). */
+export const longText = Joi.string().trim().min(1).max(5000);
+
+export const errorSchema = Joi.object({
+  statusCode: Joi.number().integer().required(),
+  error: Joi.string().required(),
+  message: Joi.string().required(),
+}).label('Error');
+
+const errorDescriptions: Record<number, string> = {
+  400: 'Bad request: validation failed (the message names the field)',
+  401: 'Missing, invalid, expired or revoked token',
+  403: 'Authenticated but not allowed',
+  404: 'Not found',
+  409: 'Conflict with an existing record',
+};
+
+/**
+ * hapi-swagger documentation of a route's responses: the success code(s) with their schema and the
+ * listed error codes. Success schemas are validated by `response.status` as well; this only documents.
+ */
+export function responses(
+  success: Record<number, { description: string; schema?: Joi.Schema }>,
+  errors: number[] = [400, 401, 403, 404],
+): Record<number, { description: string; schema?: Joi.Schema }> {
+  const out: Record<number, { description: string; schema?: Joi.Schema }> = { ...success };
+  for (const code of errors) {
+    out[code] = { description: errorDescriptions[code] ?? 'Error', schema: errorSchema };
+  }
+  return out;
+}

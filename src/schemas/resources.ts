@@ -1,0 +1,83 @@
+// Response shapes of the grading resources, shared by their plugins (plugins don't import each other).
+// Routes validate their success responses against these, and hapi-swagger documents them.
+import Joi from 'joi';
+
+const int = Joi.number().integer();
+const nullableNumber = Joi.number().allow(null).required();
+
+export const testSchema = Joi.object({
+  id: int.required(),
+  name: Joi.string().required(),
+  date: Joi.date().required(),
+  courseId: int.required(),
+  updatedAt: Joi.date().required(),
+}).label('Test');
+
+export const courseSchema = Joi.object({
+  id: int.required(),
+  name: Joi.string().required(),
+  courseDetails: Joi.string().required(),
+  createdAt: Joi.date().required(),
+  updatedAt: Joi.date().required(),
+  tests: Joi.array().items(testSchema).required(),
+}).label('Course');
+
+export const roleSchema = Joi.string().valid('STUDENT', 'TEACHER');
+
+export const userCourseSchema = Joi.object({
+  id: int.required(),
+  name: Joi.string().required(),
+  courseDetails: Joi.string().required(),
+  createdAt: Joi.date().required(),
+  updatedAt: Joi.date().required(),
+  role: roleSchema.required(),
+}).label('UserCourse');
+
+export const enrollmentSchema = Joi.object({
+  userId: int.required(),
+  courseId: int.required(),
+  role: roleSchema.required(),
+  createdAt: Joi.date().required(),
+}).label('Enrollment');
+
+export const testResultSchema = Joi.object({
+  id: int.required(),
+  result: int.min(0).max(1000).required(),
+  studentId: int.required(),
+  graderId: int.allow(null).required(),
+  testId: int.required(),
+  createdAt: Joi.date().required(),
+}).label('TestResult');
+
+export const feedbackSchema = Joi.object({
+  id: int.required(),
+  feedback: Joi.string().required(),
+  courseId: int.required(),
+  studentId: int.required(),
+  createdAt: Joi.date().required(),
+}).label('Feedback');
+
+export const statsSchema = Joi.object({
+  testId: int.required(),
+  count: int.min(0).required(),
+  average: nullableNumber,
+  min: nullableNumber,
+  max: nullableNumber,
+  median: nullableNumber,
+}).label('TestStats');
+
+export const gradebookSchema = Joi.object({
+  tests: Joi.array().items(testSchema).required(),
+  students: Joi.array()
+    .items(
+      Joi.object({
+        id: int.required(),
+        email: Joi.string().required(),
+        firstName: Joi.string().allow(null).required(),
+        lastName: Joi.string().allow(null).required(),
+        results: Joi.object().pattern(Joi.string(), int).required().description('testId → result'),
+        average: nullableNumber,
+      }).label('GradebookStudent'),
+    )
+    .required(),
+}).label('Gradebook');

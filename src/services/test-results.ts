@@ -1,0 +1,60 @@
+// Test results: one per student per test, recorded by a grader (the caller).
+import type { Db } from '../db/prisma';
+import { DomainError } from '../errors';
+import type { ListQuery } from '../schemas/common';
+
+const resultSelect = { id: true, result: true, studentId: true, graderId: true, testId: true, createdAt: true } as const;
+
+/** What authorization needs about a result: its grader and the course of its test. */
+export interface TestResultRef {
+  readonly id: number;
+  readonly graderId: number | null;
+  readonly courseId: number;
+}
+
+export async function findTestResultRef(db: Db, testResultId: number): Promise<TestResultRef | null> {
+  const row = await db.testResult.findUnique({
+    where: { id: testResultId },
+    select: { id: true, graderId: true, test: { select: { courseId: true } } },
+  });
+  return row && { id: row.id, graderId: row.graderId, courseId: row.test.courseId };
+}
+
+export function listTestResults(db: Db, testId: number, { take, skip }: ListQuery) {
+  return db.testResult.findMany({ where: { testId }, select: resultSelect, orderBy: { id: 'asc' }, take, skip });
+}
+
+export function listUserResults(db: Db, studentId: number, { take, skip }: ListQuery) {
+  return db.testResult.findMany({ where: { studentId }, select: resultSelect, orderBy: { id: 'asc' }, take, skip });
+}
+
+/**
+ * Records a result. The student must be enrolled as STUDENT in the test's course (else 400);
+ * a second result for the same student and test is a unique violation (409: correct it with PUT).
+ */
+export async function createTestResult(
+  db: Db,
+  test: { id: number; courseId: number },
+  input: { studentId: number; result: number },
+  graderId: number,
+) {
+  const enrollment = await db.courseEnrollment.findUnique({
+    where: { userId_courseId: { userId: input.studentId, courseId: test.courseId } },
+    select: { role: true },
+  });
+  if (enrollment?.role !== 'STUDENT') {
+    throw new DomainError('invalid', `"studentId" ${input.studentId} is not a student of course ${test.courseId}`);
+  }
+  return db.testResult.create({
+    data: { result: input.result, studentId: input.studentId, testId: test.id, graderId },
+    select: resultSelect,
+  });
+}
+
+export function updateTestResult(db: Db, testResultId: number, result: number) {
+  return db.testResult.update({ where: { id: testResultId }, data: { result }, select: resultSelect });
+}
+
+export async function deleteTestResult(db: Db, testResultId: number): Promise<void> {
+  await db.testResult.delete({ where: { id: testResultId }, select: { id: true } });
+}

@@ -1,0 +1,180 @@
+// Courses: list, read, create (creator becomes TEACHER), update, delete with cascades.
+import type { Server } from '@hapi/hapi';
+import { json, makeCourse, makeWorld, type World } from './helpers/fixtures';
+import { createTestServer } from './helpers/server';
+import { createUser, type TestUser } from './helpers/users';
+
+describe('courses', () => {
+  let server: Server;
+  let w: World;
+
+  beforeAll(async () => {
+    server = await createTestServer();
+    w = await makeWorld(server);
+  });
+
+  afterAll(async () => {
+    await server.stop();
+  });
+
+  describe('GET /courses', () => {
+    test('lists courses by id, each with its tests', async () => {
+      const res = await server.inject({ url: '/courses', headers: w.student.headers });
+      expect(res.statusCode).toBe(200);
+      const body = json(res);
+      expect(Array.isArray(body)).toBe(true);
+      expect(body.length).toBeLessThanOrEqual(100);
+      const ids = body.map((c: { id: number }) => c.id);
+      expect(ids).toEqual([...ids].sort((a: number, b: number) => a - b));
+      // Other test files add courses concurrently: page until ours shows up.
+      let algebra;
+      for (let skip = 0; !algebra; skip += 100) {
+        const page = json(await server.inject({ url: `/courses?skip=${skip}`, headers: w.student.headers }));
+        expect(page.length).toBeGreaterThan(0);
+        algebra = page.find((c: { id: number }) => c.id === w.course);
+      }
+      expect(algebra).toMatchObject({ id: w.course, name: 'Algebra', courseDetails: 'Algebra details' });
+      expect(algebra.tests).toEqual([
+        { id: w.test, name: 'Midterm', date: '2026-01-15T09:00:00.000Z', courseId: w.course, updatedAt: expect.any(String) },
+      ]);
+      expect(new Date(algebra.createdAt).toISOString()).toBe(algebra.createdAt);
+    });
+
+    test('take bounds the page (skip/take semantics: tests/enrollment.test.ts on a private list)', async () => {
+      await makeCourse(server, undefined, 'Paged 1');
+      await makeCourse(server, undefined, 'Paged 2');
+      const page = await server.inject({ url: '/courses?take=2', headers: w.student.headers });
+      expect(page.statusCode).toBe(200);
+      const ids = json(page).map((c: { id: number }) => c.id);
+      expect(ids).toHaveLength(2);
+      expect(ids[0]).toBeLessThan(ids[1]);
+    });
+
+    test.each(['take=0', 'take=101', 'skip=-1', 'take=abc', 'unknown=1'])('rejects ?%s with 400', async (query) => {
+      const res = await server.inject({ url: `/courses?${query}`, headers: w.student.headers });
+      expect(res.statusCode).toBe(400);
+    });
+
+    test('needs a token', async () => {
+      expect((await server.inject('/courses')).statusCode).toBe(401);
+    });
+  });
+
+  describe('GET /courses/{courseId}', () => {
+    test('returns the course with its tests', async () => {
+      const res = await server.inject({ url: `/courses/${w.course}`, headers: w.outsider.headers });
+      expect(res.statusCode).toBe(200);
+      expect(json(res)).toMatchObject({ id: w.course, name: 'Algebra', tests: [{ id: w.test }] });
+    });
+
+    test('404 for an unknown course', async () => {
+      const res = await server.inject({ url: '/courses/2147483647', headers: w.student.headers });
+      expect(res.statusCode).toBe(404);
+      expect(json(res)).toMatchObject({ statusCode: 404, error: 'Not Found' });
+    });
+
+    test.each(['2147483648', '0', '-1', 'abc', '1.5', '99999999999999999999'])('400 for the id %s (never a 500)', async (id) => {
+      const res = await server.inject({ url: `/courses/${id}`, headers: w.student.headers });
+      expect(res.statusCode).toBe(400);
+      expect(json(res).message).toMatch(/courseId/);
+    });
+  });
+
+  describe('POST /courses', () => {
+    test('creates a course and makes the creator its TEACHER', async () => {
+      const creator = await createUser(server);
+      const res = await server.inject({
+        method: 'POST',
+        url: '/courses',
+        headers: creator.headers,
+        payload: { name: 'Chemistry', courseDetails: 'Atoms' },
+      });
+      expect(res.statusCode).toBe(201);
+      const course = json(res);
+      expect(course).toMatchObject({ id: expect.any(Number), name: 'Chemistry', courseDetails: 'Atoms', tests: [] });
+      const enrollment = await server.app.db.courseEnrollment.findUnique({
+        where: { userId_courseId: { userId: creator.id, courseId: course.id } },
+      });
+      expect(enrollment?.role).toBe('TEACHER');
+      // The next request's credentials know the creator teaches it.
+      const put = await server.inject({ method: 'PUT', url: `/courses/${course.id}`, headers: creator.headers, payload: { name: 'Chem' } });
+      expect(put.statusCode).toBe(200);
+    });
+
+    test.each([
+      [{ name: 'x' }, /courseDetails/],
+      [{ courseDetails: 'x' }, /name/],
+      [{ name: '', courseDetails: 'x' }, /name/],
+      [{ name: 'x'.repeat(201), courseDetails: 'x' }, /name/],
+      [{ name: 'x', courseDetails: 'x', isAdmin: true }, /isAdmin/],
+    ])('400 for %j', async (payload, field) => {
+      const res = await server.inject({ method: 'POST', url: '/courses', headers: w.student.headers, payload });
+      expect(res.statusCode).toBe(400);
+      expect(json(res).message).toMatch(field);
+    });
+  });
+
+  describe('PUT /courses/{courseId}', () => {
+    test('the teacher updates the course', async () => {
+      const res = await server.inject({
+        method: 'PUT',
+        url: `/courses/${w.course}`,
+        headers: w.teacher.headers,
+        payload: { courseDetails: 'Groups and rings' },
+      });
+      expect(res.statusCode).toBe(200);
+      expect(json(res)).toMatchObject({ id: w.course, name: 'Algebra', courseDetails: 'Groups and rings' });
+    });
+
+    test('a student of the course gets 403, an admin 200', async () => {
+      const payload = { name: 'Algebra' };
+      expect((await server.inject({ method: 'PUT', url: `/courses/${w.course}`, headers: w.student.headers, payload })).statusCode).toBe(403);
+      expect((await server.inject({ method: 'PUT', url: `/courses/${w.course}`, headers: w.otherTeacher.headers, payload })).statusCode).toBe(403);
+      expect((await server.inject({ method: 'PUT', url: `/courses/${w.course}`, headers: w.admin.headers, payload })).statusCode).toBe(200);
+    });
+
+    test('an empty update is a 400, an unknown course a 404 (before 403)', async () => {
+      expect((await server.inject({ method: 'PUT', url: `/courses/${w.course}`, headers: w.teacher.headers, payload: {} })).statusCode).toBe(400);
+      const missing = await server.inject({ method: 'PUT', url: '/courses/2147483600', headers: w.student.headers, payload: { name: 'x' } });
+      expect(missing.statusCode).toBe(404);
+    });
+  });
+
+  describe('DELETE /courses/{courseId}', () => {
+    let teacher: TestUser;
+    beforeEach(async () => {
+      teacher = await createUser(server);
+    });
+
+    test('removes the course with its tests, results, enrollments and feedback', async () => {
+      const { db } = server.app;
+      const course = await makeCourse(server, teacher, 'Doomed');
+      const student = await createUser(server);
+      await db.courseEnrollment.create({ data: { userId: student.id, courseId: course, role: 'STUDENT' } });
+      const test = await db.test.create({ data: { name: 'T', date: new Date(), courseId: course } });
+      await db.testResult.create({ data: { testId: test.id, studentId: student.id, result: 500, graderId: teacher.id } });
+      await db.courseFeedback.create({ data: { courseId: course, studentId: student.id, feedback: 'great' } });
+
+      const res = await server.inject({ method: 'DELETE', url: `/courses/${course}`, headers: teacher.headers });
+      expect(res.statusCode).toBe(204);
+      expect(res.payload).toBe('');
+      expect(await db.course.count({ where: { id: course } })).toBe(0);
+      expect(await db.test.count({ where: { courseId: course } })).toBe(0);
+      expect(await db.testResult.count({ where: { testId: test.id } })).toBe(0);
+      expect(await db.courseEnrollment.count({ where: { courseId: course } })).toBe(0);
+      expect(await db.courseFeedback.count({ where: { courseId: course } })).toBe(0);
+      // The users themselves stay.
+      expect(await db.user.count({ where: { id: { in: [teacher.id, student.id] } } })).toBe(2);
+
+      const again = await server.inject({ method: 'DELETE', url: `/courses/${course}`, headers: teacher.headers });
+      expect(again.statusCode).toBe(404);
+    });
+
+    test('others get 403 and the course stays', async () => {
+      const course = await makeCourse(server, teacher, 'Kept');
+      const res = await server.inject({ method: 'DELETE', url: `/courses/${course}`, headers: w.teacher.headers });
+      expect(res.statusCode).toBe(403);
+      expect(await server.app.db.course.count({ where: { id: course } })).toBe(1);
+    });
+  });
+});
