@@ -23,6 +23,8 @@ export interface RateLimiters {
   readonly store: 'memory' | 'redis';
   /** Consumes one point of each `[limit, key]`; throws a 429 Boom with Retry-After when one is exhausted. */
   consume(...checks: Array<[Limit, string]>): Promise<void>;
+  /** Resolves once Redis is connected (true), or false when it did not answer in time. */
+  ready(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -62,6 +64,18 @@ export function createRateLimiters(redisUrl: string | undefined): RateLimiters {
           throw error;
         }
       }
+    },
+    ready() {
+      if (!redis || redis.status === 'ready') {
+        return Promise.resolve(true);
+      }
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => resolve(false), 3_000);
+        redis.once('ready', () => {
+          clearTimeout(timer);
+          resolve(true);
+        });
+      });
     },
     async close() {
       await redis?.quit().catch(() => undefined);

@@ -21,11 +21,15 @@ const schemas = {
 
 export const authPlugin: Plugin<void> = {
   name: 'auth',
-  register(server) {
+  async register(server) {
     const { config, db } = server.app;
     const mailer = createLoginMailer(config, server.logger);
     const limits = createRateLimiters(config.redisUrl);
     server.ext('onPostStop', () => limits.close());
+    // Counting in memory while Redis connects would split the budget between instances.
+    if (!(await limits.ready())) {
+      server.logger.warn('REDIS_URL does not answer: rate limits are per instance until it does');
+    }
 
     const ipOf = (request: Request) => clientIp(request, config.trustProxy);
     const emailOf = (request: Request) => normalizeEmail((request.payload as { email: string }).email);
@@ -91,6 +95,7 @@ export const authPlugin: Plugin<void> = {
         },
         async handler(request, h) {
           await revokeApiToken(db, request.auth.credentials.tokenId);
+          server.app.credentialsCache.evictToken(request.auth.credentials.tokenId);
           return h.response().code(204);
         },
       },
