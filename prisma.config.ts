@@ -54,11 +54,18 @@ const internals = {
 };
 
 export default defineConfig({
-  experimental: { adapter: true },
+  experimental: { adapter: true, studio: true },
   engine: 'js',
   schema: 'prisma/schema.prisma',
   migrations: {
     path: 'prisma/migrations',
+    // `prisma db seed` (and `migrate reset`, unless --skip-seed). The compiled build, not tsx: it runs
+    // where devDependencies are pruned (Heroku); `npm run db:seed` builds first.
+    seed: 'node dist/db/seed-cli.js',
+  },
+  // Prisma Studio talks to the database through the same adapter (no native engine either).
+  studio: {
+    adapter: async () => new PrismaPg({ connectionString: internals.databaseUrl(), allowExitOnIdle: true }),
   },
   async adapter() {
     const url = internals.databaseUrl();

@@ -14,6 +14,8 @@ export interface Config {
     readonly connectTimeoutMs: number;
     readonly statementTimeoutMs: number;
   };
+  /** Credentials cache of the JWT strategy (src/auth/strategy.ts); ttlMs 0 disables it. */
+  readonly authCache: { readonly ttlMs: number; readonly maxEntries: number };
   readonly jwtSecret: string;
   readonly logLevel: string;
   readonly sendgrid: { readonly apiKey: string | undefined; readonly baseUrl: string | undefined };
@@ -22,6 +24,8 @@ export interface Config {
   readonly redisUrl: string | undefined;
   /** Behind a router that appends the client address to X-Forwarded-For (Heroku): use it for rate limits. */
   readonly trustProxy: boolean;
+  /** SEED_DEMO_DATA=true: src/index.ts upserts the demo data set (src/db/seed.ts) before listening. */
+  readonly seedDemoData: boolean;
   /** Human-readable notes for the log at start-up (e.g. the development JWT secret is in use). */
   readonly warnings: readonly string[];
 }
@@ -42,6 +46,8 @@ const internals = {
     DB_POOL_SIZE: Joi.number().integer().min(1).max(100).default(10),
     DB_CONNECT_TIMEOUT_MS: Joi.number().integer().min(100).default(3000),
     DB_STATEMENT_TIMEOUT_MS: Joi.number().integer().min(100).default(10000),
+    AUTH_CACHE_TTL_MS: Joi.number().integer().min(0).max(300_000).default(30_000),
+    AUTH_CACHE_MAX_ENTRIES: Joi.number().integer().min(1).default(10_000),
     JWT_SECRET: Joi.string().min(32),
     LOG_LEVEL: Joi.string().valid('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'),
     SENDGRID_API_KEY: Joi.string(),
@@ -50,6 +56,7 @@ const internals = {
     ADMIN_EMAILS: Joi.string().allow('').default(''),
     REDIS_URL: Joi.string().uri({ scheme: ['redis', 'rediss'] }),
     TRUST_PROXY: Joi.boolean().default(false),
+    SEED_DEMO_DATA: Joi.boolean().default(false),
   })
     .unknown(true)
     .prefs({ convert: true, abortEarly: false }),
@@ -79,6 +86,9 @@ export function loadConfig(processEnv: NodeJS.ProcessEnv = process.env): Config 
     jwtSecret = internals.devJwtSecret;
     warnings.push('JWT_SECRET is not set: using the development default. Never do this in production.');
   }
+  if (env.SEED_DEMO_DATA && nodeEnv === 'production') {
+    warnings.push('SEED_DEMO_DATA=true in production: the demo users (admin@example.com is an admin) are upserted at start.');
+  }
 
   return {
     env: nodeEnv,
@@ -90,6 +100,7 @@ export function loadConfig(processEnv: NodeJS.ProcessEnv = process.env): Config 
       connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS,
       statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
     },
+    authCache: { ttlMs: env.AUTH_CACHE_TTL_MS, maxEntries: env.AUTH_CACHE_MAX_ENTRIES },
     jwtSecret,
     logLevel: env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
     sendgrid: { apiKey: env.SENDGRID_API_KEY, baseUrl: env.SENDGRID_BASE_URL },
@@ -100,6 +111,7 @@ export function loadConfig(processEnv: NodeJS.ProcessEnv = process.env): Config 
       .filter(Boolean),
     redisUrl: env.REDIS_URL,
     trustProxy: env.TRUST_PROXY,
+    seedDemoData: env.SEED_DEMO_DATA,
     warnings,
   };
 }

@@ -4,6 +4,7 @@ import closeWithGrace from 'close-with-grace';
 import { ConfigError, loadConfig } from './config';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded';
 import { migrateDeploy } from './db/migrate';
+import { seedOnStart } from './db/seed';
 import { createLogger } from './logger';
 import { createServer } from './server';
 
@@ -51,6 +52,7 @@ async function main(): Promise<void> {
     logger.info('stopped');
   });
 
+  await seedOnStart(server.app.db, config, logger);
   await server.start();
   logger.info({ uri: server.info.uri }, 'grading API listening');
 }
