@@ -19,6 +19,8 @@ export interface EmbeddedOptions {
   /** false: the cluster directory is deleted on stop (test runs). */
   readonly persistent: boolean;
   readonly port?: number;
+  /** Extra server flags, e.g. ['-c', 'shared_preload_libraries=pg_stat_statements'] (the benchmark). */
+  readonly postgresFlags?: readonly string[];
 }
 
 const internals = {
@@ -50,6 +52,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     persistent: options.persistent,
     // initdb refuses to run as root; the package then runs it as a dedicated system user.
     createPostgresUser: true,
+    postgresFlags: [...(options.postgresFlags ?? [])],
     onLog: () => undefined,
     onError: () => undefined,
   });

@@ -51,8 +51,12 @@ export const coursesPlugin: Plugin<void> = {
           response: { status: { 201: courseSchema } },
           plugins: { 'hapi-swagger': { responses: responses({ 201: { description: 'Created' } }, [400, 401]) } },
         },
-        handler: async (request, h) =>
-          h.response(await courses.createCourse(db, request.auth.credentials.userId, request.payload as courses.CourseInput)).code(201),
+        handler: async (request, h) => {
+          const { userId } = request.auth.credentials;
+          const created = await courses.createCourse(db, userId, request.payload as courses.CourseInput);
+          server.app.credentialsCache.evictUser(userId); // the creator now teaches it
+          return h.response(created).code(201);
+        },
       },
       {
         method: 'PUT',

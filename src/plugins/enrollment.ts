@@ -52,7 +52,9 @@ export const enrollmentPlugin: Plugin<void> = {
         },
         handler: async (request, h) => {
           const { courseId, role } = request.payload as { courseId: number; role: enrollment.Role };
-          return h.response(await enrollment.enroll(db, internals.params(request).userId, courseId, role)).code(201);
+          const created = await enrollment.enroll(db, internals.params(request).userId, courseId, role);
+          server.app.credentialsCache.evictUser(created.userId); // their teacherOf may have changed
+          return h.response(created).code(201);
         },
       },
       {
@@ -68,6 +70,7 @@ export const enrollmentPlugin: Plugin<void> = {
         handler: async (request, h) => {
           const { userId, courseId } = internals.params(request);
           await enrollment.unenroll(db, userId, courseId);
+          server.app.credentialsCache.evictUser(userId); // their teacherOf may have changed
           return h.response().code(204);
         },
       },

@@ -1,4 +1,5 @@
 // Courses: queries and domain rules. No Hapi here; a missing row is a DomainError('notFound').
+import type { Prisma } from '@prisma/client';
 import type { Db } from '../db/prisma';
 import { DomainError } from '../errors';
 import type { ListQuery } from '../schemas/common';
@@ -25,23 +26,51 @@ export interface CourseRef {
 }
 
 export async function findCourseRef(db: Db, courseId: number, callerId: number): Promise<CourseRef | null> {
-  const course = await db.course.findUnique({
-    where: { id: courseId },
-    select: { id: true, members: { where: { userId: callerId }, select: { role: true } } },
-  });
-  return course && { id: course.id, callerRole: course.members[0]?.role ?? null };
+  // One statement (a nested `members` select would be two): the course and the caller's enrollment.
+  const [row] = await db.$queryRaw<Array<{ id: number; callerRole: CourseRef['callerRole'] }>>`
+    SELECT c."id", e."role"::text AS "callerRole"
+    FROM "courses" c
+    LEFT JOIN "course_enrollments" e ON e."courseId" = c."id" AND e."userId" = ${callerId}
+    WHERE c."id" = ${courseId}`;
+  return row ? { id: row.id, callerRole: row.callerRole } : null;
 }
 
 export function listCourses(db: Db, { take, skip }: ListQuery) {
   return db.course.findMany({ select: courseSelect, orderBy: { id: 'asc' }, take, skip });
 }
 
-export async function getCourse(db: Db, courseId: number) {
-  const course = await db.course.findUnique({ where: { id: courseId }, select: courseSelect });
+type CourseView = Prisma.CourseGetPayload<{ select: typeof courseSelect }>;
+
+/** A test as json_build_object returns it: timestamp(3) columns become ISO text without a zone (they hold UTC). */
+export interface JsonTest {
+  readonly id: number;
+  readonly name: string;
+  readonly date: string;
+  readonly courseId: number;
+  readonly updatedAt: string;
+}
+
+export const utc = (text: string): Date => new Date(`${text}Z`);
+
+export async function getCourse(db: Db, courseId: number): Promise<CourseView> {
+  // The hot path, in ONE statement: findUnique with nested `tests` costs two round trips (the course,
+  // then its tests), and the Rust-free client's per-statement overhead dominates this request.
+  // Same columns and order as courseSelect; tests/courses.test.ts covers the shape.
+  const [course] = await db.$queryRaw<Array<Omit<CourseView, 'tests'> & { tests: JsonTest[] }>>`
+    SELECT c."id", c."name", c."courseDetails", c."createdAt", c."updatedAt",
+           COALESCE((SELECT json_agg(json_build_object('id', t."id", 'name', t."name", 'date', t."date",
+                                                       'courseId', t."courseId", 'updatedAt', t."updatedAt")
+                                     ORDER BY t."id")
+                     FROM "tests" t WHERE t."courseId" = c."id"), '[]'::json) AS "tests"
+    FROM "courses" c
+    WHERE c."id" = ${courseId}`;
   if (!course) {
     throw new DomainError('notFound', `Course ${courseId} does not exist`);
   }
-  return course;
+  return {
+    ...course,
+    tests: course.tests.map((test) => ({ ...test, date: utc(test.date), updatedAt: utc(test.updatedAt) })),
+  };
 }
 
 /** Creates the course and makes its creator a TEACHER of it, atomically (one nested create). */

@@ -1,7 +1,7 @@
 // Per-test statistics and the per-course gradebook, computed with a fixed number of SQL statements
 // whatever the class size.
 import type { Db } from '../db/prisma';
-import { testSelect } from './tests';
+import { utc, type JsonTest } from './courses';
 
 export interface TestStats {
   readonly testId: number;
@@ -40,31 +40,34 @@ export interface Gradebook {
   }>;
 }
 
-/** Three statements: the course's tests, its STUDENTs, and their results in this course. */
+/**
+ * ONE statement whatever the class size: the course's tests and its STUDENTs, each with their
+ * results in this course as `{testId: result}` (one pass over the course's results, grouped by
+ * student, through the tests(courseId) and test_results(testId, studentId) indexes).
+ */
 export async function gradebook(db: Db, courseId: number): Promise<Gradebook> {
-  const [tests, students] = await Promise.all([
-    db.test.findMany({ where: { courseId }, select: testSelect, orderBy: [{ date: 'asc' }, { id: 'asc' }] }),
-    db.user.findMany({
-      where: { courses: { some: { courseId, role: 'STUDENT' } } },
-      orderBy: { id: 'asc' },
-      select: {
-        id: true,
-        email: true,
-        firstName: true,
-        lastName: true,
-        results: { where: { test: { courseId } }, select: { testId: true, result: true } },
-      },
-    }),
-  ]);
+  const [row] = await db.$queryRaw<Array<{ tests: JsonTest[]; students: Array<Omit<Gradebook['students'][number], 'average'>> }>>`
+    SELECT
+      COALESCE((SELECT json_agg(json_build_object('id', t."id", 'name', t."name", 'date', t."date",
+                                                  'courseId', t."courseId", 'updatedAt', t."updatedAt")
+                                ORDER BY t."date", t."id")
+                FROM "tests" t WHERE t."courseId" = ${courseId}), '[]'::json) AS "tests",
+      COALESCE((SELECT json_agg(json_build_object('id', u."id", 'email', u."email", 'firstName', u."firstName",
+                                                  'lastName', u."lastName", 'results', COALESCE(r."results", '{}'::json))
+                                ORDER BY u."id")
+                FROM "course_enrollments" e
+                JOIN "users" u ON u."id" = e."userId"
+                LEFT JOIN (SELECT tr."studentId", json_object_agg(tr."testId", tr."result") AS "results"
+                           FROM "test_results" tr JOIN "tests" t ON t."id" = tr."testId"
+                           WHERE t."courseId" = ${courseId}
+                           GROUP BY tr."studentId") r ON r."studentId" = u."id"
+                WHERE e."courseId" = ${courseId} AND e."role" = 'STUDENT'), '[]'::json) AS "students"`;
   return {
-    tests,
-    students: students.map(({ results, ...student }) => {
-      const total = results.reduce((sum, r) => sum + r.result, 0);
-      return {
-        ...student,
-        results: Object.fromEntries(results.map((r) => [String(r.testId), r.result])),
-        average: results.length ? Math.round((total / results.length) * 10) / 10 : null,
-      };
+    tests: row.tests.map((test) => ({ ...test, date: utc(test.date), updatedAt: utc(test.updatedAt) })),
+    students: row.students.map((student) => {
+      const results = Object.values(student.results);
+      const total = results.reduce((sum, result) => sum + result, 0);
+      return { ...student, average: results.length ? Math.round((total / results.length) * 10) / 10 : null };
     }),
   };
 }
