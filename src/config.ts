@@ -24,6 +24,8 @@ export interface Config {
   readonly redisUrl: string | undefined;
   /** Behind a router that appends the client address to X-Forwarded-For (Heroku): use it for rate limits. */
   readonly trustProxy: boolean;
+  /** Origins allowed to call the API from a browser (CORS); empty: CORS off (no CORS headers at all). */
+  readonly corsOrigins: readonly string[];
   /** SEED_DEMO_DATA=true: src/index.ts upserts the demo data set (src/db/seed.ts) before listening. */
   readonly seedDemoData: boolean;
   /** Human-readable notes for the log at start-up (e.g. the development JWT secret is in use). */
@@ -56,6 +58,15 @@ const internals = {
     ADMIN_EMAILS: Joi.string().allow('').default(''),
     REDIS_URL: Joi.string().uri({ scheme: ['redis', 'rediss'] }),
     TRUST_PROXY: Joi.boolean().default(false),
+    // Comma-separated origins (`https://app.example.com,http://localhost:5173`) or `*`.
+    CORS_ORIGINS: Joi.string()
+      .custom((value: string, helpers) => {
+        const origins = value.split(',').map((origin) => origin.trim()).filter(Boolean);
+        const valid = (origin: string) => origin === '*' || /^https?:\/\/[^/\s?#]+$/i.test(origin);
+        const bad = origins.find((origin) => !valid(origin));
+        return bad === undefined ? origins : helpers.message({ custom: `"CORS_ORIGINS" has an invalid origin "${bad}" (use scheme://host[:port], comma-separated, or *)` });
+      })
+      .default([]),
     SEED_DEMO_DATA: Joi.boolean().default(false),
   })
     .unknown(true)
@@ -111,6 +122,7 @@ export function loadConfig(processEnv: NodeJS.ProcessEnv = process.env): Config 
       .filter(Boolean),
     redisUrl: env.REDIS_URL,
     trustProxy: env.TRUST_PROXY,
+    corsOrigins: env.CORS_ORIGINS,
     seedDemoData: env.SEED_DEMO_DATA,
     warnings,
   };

@@ -1,6 +1,6 @@
 // Composition root: builds a Hapi server from a validated Config. Tests call createServer() and use
 // server.inject(); src/index.ts adds the embedded database, start and graceful stop.
-import Hapi, { type Lifecycle, type Server } from '@hapi/hapi';
+import Hapi, { type Lifecycle, type RouteOptions, type Server } from '@hapi/hapi';
 import hapiPino from 'hapi-pino';
 import type { Logger } from 'pino';
 import type { Config } from './config';
@@ -31,6 +31,38 @@ const internals = {
   // Maximum request body. Every payload of this API is a small JSON document.
   maxPayloadBytes: 100 * 1024,
 
+  // JSON in: any other body type is a 415 before the body is read. This also keeps hapi from
+  // building a decompressor it then abandons (multipart + Content-Encoding: gzip with a corrupt body
+  // emitted an unhandled 'error' and crashed the process: @hapi/subtext 8.1.3).
+  payloadTypes: ['application/json'],
+
+  // Security headers of a JSON API: no MIME sniffing, never framed, no Referer leaks; HSTS only in
+  // production (behind Heroku's TLS; on plain-HTTP development hosts it would pin browsers to HTTPS).
+  security(config: Config): RouteOptions['security'] {
+    return {
+      hsts: config.env === 'production' ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+      xframe: 'deny',
+      noSniff: true,
+      referrer: 'no-referrer',
+      xss: 'disabled',
+      noOpen: true,
+    };
+  },
+
+  // CORS only for the origins in CORS_ORIGINS (off by default). Browsers may send the JWT in
+  // Authorization and read the JWT that /authenticate returns in it, and 429's Retry-After.
+  cors(config: Config): RouteOptions['cors'] {
+    if (!config.corsOrigins.length) {
+      return false;
+    }
+    return {
+      origin: [...config.corsOrigins],
+      credentials: false,
+      maxAge: 600,
+      additionalExposedHeaders: ['Authorization', 'Retry-After', 'Content-Disposition'],
+    };
+  },
+
   // One validation policy for every route: a 400 naming the field at fault.
   failValidation: ((_request, _h, err) => {
     throw err;
@@ -51,7 +83,9 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     routes: {
       validate: { failAction: internals.failValidation, options: { abortEarly: true } },
       response: { emptyStatusCode: 204 },
-      payload: { maxBytes: internals.maxPayloadBytes },
+      payload: { maxBytes: internals.maxPayloadBytes, allow: internals.payloadTypes },
+      security: internals.security(config),
+      cors: internals.cors(config),
     },
   });
   server.app.config = config;

@@ -5,10 +5,11 @@ import Joi from 'joi';
 import { createLoginMailer } from '../auth/email';
 import { clientIp, createRateLimiters, LIMITS } from '../auth/rate-limit';
 import { DomainError } from '../errors';
+import { text } from '../schemas/common';
 import { createEmailToken, exchangeEmailToken, normalizeEmail, revokeApiToken, withdrawEmailToken } from '../services/auth';
 
 const schemas = {
-  email: Joi.string().trim().email({ tlds: false }).max(254).required(),
+  email: text.trim().email({ tlds: false }).max(254).required(),
   emailToken: Joi.string()
     .pattern(/^\d{8}$/)
     .required()

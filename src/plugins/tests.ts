@@ -2,13 +2,13 @@
 import type { Plugin } from '@hapi/hapi';
 import Joi from 'joi';
 import { courseFromPath, teachesCourse, teachesTestCourse, testFromPath } from '../auth/policies';
-import { idParams, responses, shortText } from '../schemas/common';
+import { idParams, isoDate, responses, shortText } from '../schemas/common';
 import { testSchema } from '../schemas/resources';
 import * as tests from '../services/tests';
 
 const internals = {
-  createPayload: Joi.object({ name: shortText.required(), date: Joi.date().iso().required() }).label('TestCreate'),
-  updatePayload: Joi.object({ name: shortText, date: Joi.date().iso() }).min(1).label('TestUpdate'),
+  createPayload: Joi.object({ name: shortText.required(), date: isoDate.required() }).label('TestCreate'),
+  updatePayload: Joi.object({ name: shortText, date: isoDate }).min(1).label('TestUpdate'),
   params: (request: { params: unknown }) => request.params as { courseId: number; testId: number },
 };
 

@@ -2,13 +2,13 @@
 import type { Plugin, Request } from '@hapi/hapi';
 import Joi from 'joi';
 import { isAdmin, isSelf } from '../auth/policies';
-import { id, listQuery, type ListQuery } from '../schemas/common';
+import { id, listQuery, text, type ListQuery } from '../schemas/common';
 import { createUser, deleteUser, getUser, listUsers, updateUser, type UserInput } from '../services/users';
 
 const schemas = {
   params: Joi.object({ userId: id.required() }),
-  name: Joi.string().trim().min(1).max(100).allow(null),
-  social: Joi.object().pattern(Joi.string().max(50), Joi.string().max(500)).max(20).allow(null),
+  name: text.trim().min(1).max(100).allow(null),
+  social: Joi.object().pattern(text.max(50), text.max(500)).max(20).allow(null),
   user: Joi.object({
     id: Joi.number().integer().required(),
     email: Joi.string().required(),
@@ -23,13 +23,13 @@ const schemas = {
 
 const payloads = {
   create: Joi.object({
-    email: Joi.string().trim().email({ tlds: false }).max(254).required(),
+    email: text.trim().email({ tlds: false }).max(254).required(),
     firstName: schemas.name,
     lastName: schemas.name,
     social: schemas.social,
   }),
   update: Joi.object({
-    email: Joi.string().trim().email({ tlds: false }).max(254),
+    email: text.trim().email({ tlds: false }).max(254),
     firstName: schemas.name,
     lastName: schemas.name,
     social: schemas.social,
@@ -115,6 +115,7 @@ export const usersPlugin: Plugin<void> = {
         },
         handler: async (request, h) => {
           await deleteUser(db, request.params.userId as unknown as number);
+          server.app.credentialsCache.evictUser(request.params.userId as unknown as number); // their tokens are gone
           return h.response().code(204);
         },
       },

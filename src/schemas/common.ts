@@ -21,10 +21,24 @@ export function idParams(...names: string[]): Joi.ObjectSchema {
   return Joi.object(Object.fromEntries(names.map((name) => [name, id.required()])));
 }
 
+/**
+ * Text PostgreSQL can store: no NUL character (text columns reject 0x00, jsonb rejects \u0000) and
+ * no unpaired UTF-16 surrogate (not valid Unicode). Without this both were 500s (found by fuzzing).
+ */
+export const text = Joi.string()
+  .pattern(/^[^\u0000\p{Cs}]*$/u, 'storable text')
+  .messages({ 'string.pattern.name': '{{#label}} must not contain NUL characters or unpaired surrogates' });
+
 /** A short, non-empty, trimmed text (names, titles). */
-export const shortText = Joi.string().trim().min(1).max(200);
+export const shortText = text.trim().min(1).max(200);
 /** A longer free text (course details, feedback). */
-export const longText = Joi.string().trim().min(1).max(5000);
+export const longText = text.trim().min(1).max(5000);
+
+/**
+ * An ISO-8601 date PostgreSQL and Prisma can store: years 1900–9999. Joi alone accepts extended
+ * years (-271821 … +275760), which were 500s (found by fuzzing).
+ */
+export const isoDate = Joi.date().iso().min('1900-01-01T00:00:00.000Z').max('9999-12-31T23:59:59.999Z');
 
 export const errorSchema = Joi.object({
   statusCode: Joi.number().integer().required(),
