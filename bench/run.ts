@@ -45,6 +45,12 @@ const settings = {
 };
 const resultsDir = path.join(root, 'bench-results');
 
+/** The node flags of the Procfile's web process (e.g. its heap cap): the bench runs the API as production does. */
+const procfileNodeFlags = (): string[] => {
+  const web = readFileSync(path.join(root, 'Procfile'), 'utf8').match(/^web:\s*node\s+(.*?)\s*dist\/index\.js\s*$/m);
+  return web?.[1] ? web[1].split(/\s+/) : [];
+};
+
 interface Row {
   route: string;
   server: 'project' | 'baseline';
@@ -216,7 +222,7 @@ async function main(): Promise<void> {
     cleanups.push(() => sendgrid.close());
     const jwtSecret = randomBytes(32).toString('hex');
     const apiPort = await internals.freePort();
-    const api = spawn(process.execPath, [path.join(settings.apiDir, 'dist', 'index.js')], {
+    const api = spawn(process.execPath, [...procfileNodeFlags(), path.join(settings.apiDir, 'dist', 'index.js')], {
       cwd: settings.apiDir,
       env: {
         ...process.env,

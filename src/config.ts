@@ -28,6 +28,8 @@ export interface Config {
   readonly corsOrigins: readonly string[];
   /** SEED_DEMO_DATA=true: src/index.ts upserts the demo data set (src/db/seed.ts) before listening. */
   readonly seedDemoData: boolean;
+  /** Bearer token that may read GET /metrics (a Prometheus scraper); admins may always. */
+  readonly metricsToken: string | undefined;
   /** Human-readable notes for the log at start-up (e.g. the development JWT secret is in use). */
   readonly warnings: readonly string[];
 }
@@ -68,6 +70,7 @@ const internals = {
       })
       .default([]),
     SEED_DEMO_DATA: Joi.boolean().default(false),
+    METRICS_TOKEN: Joi.string().min(16),
   })
     .unknown(true)
     .prefs({ convert: true, abortEarly: false }),
@@ -124,6 +127,7 @@ export function loadConfig(processEnv: NodeJS.ProcessEnv = process.env): Config 
     trustProxy: env.TRUST_PROXY,
     corsOrigins: env.CORS_ORIGINS,
     seedDemoData: env.SEED_DEMO_DATA,
+    metricsToken: env.METRICS_TOKEN,
     warnings,
   };
 }

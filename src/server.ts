@@ -4,12 +4,13 @@ import Hapi, { type Lifecycle, type RouteOptions, type Server } from '@hapi/hapi
 import hapiPino from 'hapi-pino';
 import type { Logger } from 'pino';
 import type { Config } from './config';
-import { createPrismaClient, type Db } from './db/prisma';
+import { connectDatabase, type Db } from './db/prisma';
 import { authStrategyPlugin } from './auth/strategy';
 import { errorsPlugin } from './errors';
 import { createLogger } from './logger';
 import { authPlugin } from './plugins/auth';
 import { domainPlugins } from './plugins/domain';
+import { metricsPlugin } from './plugins/metrics';
 import { statusPlugin } from './plugins/status';
 import { usersPlugin } from './plugins/users';
 
@@ -73,7 +74,8 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   if (!config.databaseUrl && !options.db) {
     throw new Error('createServer needs config.databaseUrl (src/index.ts starts the embedded database first)');
   }
-  const db = options.db ?? createPrismaClient(config.databaseUrl as string, config.db);
+  const database = options.db ? { db: options.db, pool: undefined } : connectDatabase(config.databaseUrl as string, config.db);
+  const { db } = database;
 
   const server = Hapi.server({
     host: config.host,
@@ -101,6 +103,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   });
   await server.register([errorsPlugin, authStrategyPlugin, statusPlugin, authPlugin, usersPlugin]);
   await server.register(domainPlugins);
+  await server.register({ plugin: metricsPlugin, options: { token: config.metricsToken, pool: database.pool } });
 
   server.ext('onPostStop', () => db.$disconnect());
   await server.initialize();

@@ -19,8 +19,6 @@ interface Row {
   readonly payload?: (w: World) => object;
   /** Changes state: every caller gets a fresh world. */
   readonly mutates?: boolean;
-  /** Auth/users routes (another issue): checked only when the server has them. */
-  readonly optional?: boolean;
 }
 
 const email = () => `matrix-${randomUUID().slice(0, 8)}@example.com`;
@@ -30,17 +28,18 @@ const matrix: Row[] = [
   //                                                                       anon student other teacher admin
   { method: 'get', path: '/', url: () => '/', expect: [200, 200, 200, 200, 200] },
   { method: 'get', path: '/ready', url: () => '/ready', expect: [200, 200, 200, 200, 200] },
+  { method: 'get', path: '/metrics', url: () => '/metrics', expect: [401, 403, 403, 403, 200] },
 
-  // Auth and users (issue: authentication/users).
-  { method: 'post', path: '/login', optional: true, url: () => '/login', payload: () => ({ email: email() }), expect: [200, 200, 200, 200, 200] },
-  { method: 'post', path: '/authenticate', optional: true, url: () => '/authenticate', payload: () => ({ email: email(), emailToken: '12345678' }), expect: [401, 401, 401, 401, 401] },
-  { method: 'post', path: '/logout', optional: true, mutates: true, url: () => '/logout', expect: [401, 204, 204, 204, 204] },
-  { method: 'get', path: '/profile', optional: true, url: () => '/profile', expect: [401, 200, 200, 200, 200] },
-  { method: 'get', path: '/users', optional: true, url: () => '/users', expect: [401, 403, 403, 403, 200] },
-  { method: 'post', path: '/users', optional: true, mutates: true, url: () => '/users', payload: () => ({ firstName: 'New', lastName: 'User', email: email() }), expect: [401, 403, 403, 403, 201] },
-  { method: 'get', path: '/users/{userId}', optional: true, url: (w) => `/users/${w.student.id}`, expect: [401, 200, 403, 403, 200] },
-  { method: 'put', path: '/users/{userId}', optional: true, mutates: true, url: (w) => `/users/${w.student.id}`, payload: () => ({ firstName: 'Renamed' }), expect: [401, 200, 403, 403, 200] },
-  { method: 'delete', path: '/users/{userId}', optional: true, mutates: true, url: (w) => `/users/${w.student.id}`, expect: [401, 204, 403, 403, 204] },
+  // Auth and users.
+  { method: 'post', path: '/login', url: () => '/login', payload: () => ({ email: email() }), expect: [200, 200, 200, 200, 200] },
+  { method: 'post', path: '/authenticate', url: () => '/authenticate', payload: () => ({ email: email(), emailToken: '12345678' }), expect: [401, 401, 401, 401, 401] },
+  { method: 'post', path: '/logout', mutates: true, url: () => '/logout', expect: [401, 204, 204, 204, 204] },
+  { method: 'get', path: '/profile', url: () => '/profile', expect: [401, 200, 200, 200, 200] },
+  { method: 'get', path: '/users', url: () => '/users', expect: [401, 403, 403, 403, 200] },
+  { method: 'post', path: '/users', mutates: true, url: () => '/users', payload: () => ({ firstName: 'New', lastName: 'User', email: email() }), expect: [401, 403, 403, 403, 201] },
+  { method: 'get', path: '/users/{userId}', url: (w) => `/users/${w.student.id}`, expect: [401, 200, 403, 403, 200] },
+  { method: 'put', path: '/users/{userId}', mutates: true, url: (w) => `/users/${w.student.id}`, payload: () => ({ firstName: 'Renamed' }), expect: [401, 200, 403, 403, 200] },
+  { method: 'delete', path: '/users/{userId}', mutates: true, url: (w) => `/users/${w.student.id}`, expect: [401, 204, 403, 403, 204] },
 
   // Enrollment.
   { method: 'get', path: '/users/{userId}/courses', url: (w) => `/users/${w.student.id}/courses`, expect: [401, 200, 403, 403, 200] },
@@ -94,11 +93,11 @@ describe('authorization matrix', () => {
     await server.stop();
   });
 
-  test('every route on the server has a row, and every non-optional row a route', () => {
+  test('every route on the server has a row, and every row a route', () => {
     const rows = new Set(matrix.map((row) => `${row.method} ${row.path}`));
     const missingRows = [...routes].filter((key) => !rows.has(key) && !isDocsRoute(key.split(' ')[1]));
     expect(missingRows).toEqual([]);
-    const missingRoutes = matrix.filter((row) => !row.optional && !routes.has(`${row.method} ${row.path}`));
+    const missingRoutes = matrix.filter((row) => !routes.has(`${row.method} ${row.path}`));
     expect(missingRoutes.map((row) => `${row.method} ${row.path}`)).toEqual([]);
     expect(rows.size).toBe(matrix.length);
   });
@@ -106,10 +105,6 @@ describe('authorization matrix', () => {
   const callerOf = (w: World, caller: Caller): TestUser | undefined => (caller === 'anonymous' ? undefined : w[caller]);
 
   test.each(matrix.map((row) => [`${row.method.toUpperCase()} ${row.path}`, row] as const))('%s', async (_name, row) => {
-    if (!routes.has(`${row.method} ${row.path}`)) {
-      expect(row.optional).toBe(true); // not built yet (another issue)
-      return;
-    }
     const actual: number[] = [];
     for (const caller of callers) {
       const w = row.mutates ? await makeWorld(server) : shared;

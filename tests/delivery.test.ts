@@ -46,7 +46,10 @@ describe('delivery files', () => {
         .split('\n')
         .map((line) => line.split(/:\s*(.*)/s).slice(0, 2)),
     );
-    expect(lines).toEqual({ web: 'node dist/index.js', release: 'npx prisma migrate deploy' });
+    expect(Object.keys(lines)).toEqual(['web', 'release']);
+    // Node directly (signals reach the app, no npm wrapper), with a heap cap that keeps a dyno's RSS low.
+    expect(lines.web).toMatch(/^node --max-old-space-size=\d+ dist\/index\.js$/);
+    expect(lines.release).toBe('npx prisma migrate deploy');
   });
 
   test('package.json pins Node and builds what the buildpack needs', () => {

@@ -1,12 +1,19 @@
 // Prisma Client factory: the Rust-free client over a node-postgres pool (@prisma/adapter-pg).
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '@prisma/client';
+import { Pool } from 'pg';
 import type { Config } from '../config';
 
 export type Db = PrismaClient;
 
-export function createPrismaClient(databaseUrl: string, options: Config['db']): Db {
-  const adapter = new PrismaPg({
+export interface Database {
+  readonly db: Db;
+  /** The pool behind the client, for metrics; closed by `db.$disconnect()`. */
+  readonly pool: Pool;
+}
+
+export function connectDatabase(databaseUrl: string, options: Config['db']): Database {
+  const pool = new Pool({
     connectionString: databaseUrl,
     max: options.poolSize,
     // Bounded waits so an outage answers 503 quickly instead of hanging requests.
@@ -15,5 +22,10 @@ export function createPrismaClient(databaseUrl: string, options: Config['db']): 
     query_timeout: options.statementTimeoutMs + 1000,
     idleTimeoutMillis: 30_000,
   });
-  return new PrismaClient({ adapter });
+  const adapter = new PrismaPg(pool, { disposeExternalPool: true });
+  return { db: new PrismaClient({ adapter }), pool };
+}
+
+export function createPrismaClient(databaseUrl: string, options: Config['db']): Db {
+  return connectDatabase(databaseUrl, options).db;
 }

@@ -1,0 +1,92 @@
+// GET /metrics in the Prometheus text format (prom-client): requests and latency per route,
+// database pool usage, and Node's own process metrics. Readable with METRICS_TOKEN (for a scraper)
+// or an admin's JWT.
+import { timingSafeEqual } from 'node:crypto';
+import Boom from '@hapi/boom';
+import type { Plugin, Request } from '@hapi/hapi';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+export interface PoolStats {
+  readonly totalCount: number;
+  readonly idleCount: number;
+  readonly waitingCount: number;
+}
+
+export interface MetricsOptions {
+  /** Bearer token for scrapers; unset: admins only. */
+  readonly token: string | undefined;
+  /** The database pool to report on. */
+  readonly pool: PoolStats | undefined;
+}
+
+const internals = {
+  sameSecret(given: string, expected: string): boolean {
+    const a = Buffer.from(given);
+    const b = Buffer.from(expected);
+    return a.length === b.length && timingSafeEqual(a, b);
+  },
+
+  bearer(request: Request): string | undefined {
+    const header = request.headers.authorization;
+    return typeof header === 'string' ? header.replace(/^Bearer\s+/i, '') : undefined;
+  },
+};
+
+export const metricsPlugin: Plugin<MetricsOptions> = {
+  name: 'metrics',
+  register(server, options) {
+    const registry = new Registry();
+    collectDefaultMetrics({ register: registry });
+
+    const labelNames = ['method', 'route', 'status'] as const;
+    const requests = new Counter({ name: 'http_requests_total', help: 'HTTP requests by route and status', labelNames, registers: [registry] });
+    const duration = new Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'HTTP request latency by route and status',
+      labelNames,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    });
+    const pool = options.pool;
+    if (pool) {
+      const poolGauge = (name: string, help: string, read: () => number) =>
+        new Gauge({ name, help, registers: [registry], collect() { this.set(read()); } });
+      poolGauge('db_pool_connections', 'Open database connections', () => pool.totalCount);
+      poolGauge('db_pool_idle_connections', 'Idle database connections', () => pool.idleCount);
+      poolGauge('db_pool_waiting_requests', 'Queries waiting for a database connection', () => pool.waitingCount);
+    }
+
+    server.events.on('response', (request) => {
+      // The route template, not the URL: bounded label values (unknown paths are one series).
+      const route = request.route.path === '/{p*}' ? 'unmatched' : request.route.path;
+      const status = Boom.isBoom(request.response) ? request.response.output.statusCode : request.response?.statusCode ?? 0;
+      const labels = { method: request.method.toUpperCase(), route, status: String(status) };
+      requests.inc(labels);
+      duration.observe(labels, (Date.now() - request.info.received) / 1000);
+    });
+
+    server.route({
+      method: 'GET',
+      path: '/metrics',
+      options: {
+        // A scraper's static token or an admin's JWT; checked here because the token is no JWT.
+        auth: { mode: 'try' },
+        description: 'Prometheus metrics (METRICS_TOKEN bearer, or an admin)',
+        tags: ['api', 'status'],
+      },
+      async handler(request, h) {
+        const token = internals.bearer(request);
+        const byToken = options.token !== undefined && token !== undefined && internals.sameSecret(token, options.token);
+        if (!byToken) {
+          if (!request.auth.isAuthenticated) {
+            throw Boom.unauthorized('Missing or invalid credentials');
+          }
+          if (!request.auth.credentials.isAdmin) {
+            throw Boom.forbidden('Admins only');
+          }
+        }
+        return h.response(await registry.metrics()).type(registry.contentType);
+      },
+    });
+  },
+};
