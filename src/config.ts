@@ -131,3 +131,16 @@ export function loadConfig(processEnv: NodeJS.ProcessEnv = process.env): Config 
     warnings,
   };
 }
+
+/** For entry points: the config, or the reason it is invalid on stderr and exit code 1. */
+export function loadConfigOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}

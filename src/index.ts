@@ -1,42 +1,22 @@
 // Start entry: config → (embedded database + migrations) → server → graceful stop on SIGTERM/SIGINT.
-import path from 'node:path';
 import closeWithGrace from 'close-with-grace';
-import { ConfigError, loadConfig } from './config';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded';
-import { migrateDeploy } from './db/migrate';
+import { loadConfigOrExit } from './config';
+import { openDefaultDatabase } from './db/default-database';
 import { seedOnStart } from './db/seed';
 import { createLogger } from './logger';
 import { createServer } from './server';
 
 const internals = {
-  dataDir: path.resolve(__dirname, '..', '.data', 'postgres'),
   // Heroku sends SIGKILL 30 s after SIGTERM: drain within that.
   drainTimeoutMs: 25_000,
 };
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(1);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit();
   const logger = createLogger(config.logLevel);
   config.warnings.forEach((warning) => logger.warn(warning));
 
-  let embedded: EmbeddedDatabase | undefined;
-  let databaseUrl = config.databaseUrl;
-  if (!databaseUrl) {
-    logger.info({ dataDir: internals.dataDir }, 'DATABASE_URL is not set: starting the embedded PostgreSQL');
-    embedded = await startEmbeddedPostgres({ dataDir: internals.dataDir, database: 'grading', persistent: true });
-    databaseUrl = embedded.url;
-    await migrateDeploy(databaseUrl);
-    logger.info({ databaseUrl }, 'embedded PostgreSQL is up and migrated');
-  }
+  const { url: databaseUrl, embedded } = await openDefaultDatabase(config.databaseUrl, logger);
 
   const server = await createServer({ ...config, databaseUrl }, { logger });
 
