@@ -6,12 +6,30 @@ import { promisify } from 'node:util';
 const internals = {
   projectRoot: path.resolve(__dirname, '..', '..'),
   prismaCli: require.resolve('prisma/build/index.js'),
+
+  prisma(databaseUrl: string, ...args: string[]) {
+    return promisify(execFile)(process.execPath, [internals.prismaCli, ...args], {
+      cwd: internals.projectRoot,
+      env: { ...process.env, DATABASE_URL: databaseUrl, CHECKPOINT_DISABLE: '1' },
+    });
+  },
 };
 
-export async function migrateDeploy(databaseUrl: string): Promise<string> {
-  const { stdout } = await promisify(execFile)(process.execPath, [internals.prismaCli, 'migrate', 'deploy'], {
-    cwd: internals.projectRoot,
-    env: { ...process.env, DATABASE_URL: databaseUrl, CHECKPOINT_DISABLE: '1' },
-  });
-  return stdout;
+/** `prisma migrate status` exits 0 only when every committed migration is applied. */
+export async function isMigrated(databaseUrl: string): Promise<boolean> {
+  try {
+    await internals.prisma(databaseUrl, 'migrate', 'status');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function migrateDeploy(databaseUrl: string): Promise<void> {
+  // `migrate deploy` stays alive ~10 s after finishing (a timer in Prisma 6.19's WebAssembly engine
+  // that nothing cancels); `migrate status` exits at once. So restarts check first.
+  if (await isMigrated(databaseUrl)) {
+    return;
+  }
+  await internals.prisma(databaseUrl, 'migrate', 'deploy');
 }
