@@ -1,4 +1,5 @@
 // Reports: GET /courses/tests/{testId}/stats and GET /courses/{courseId}/gradebook (JSON or CSV).
+import Accept from '@hapi/accept';
 import type { Plugin, Request } from '@hapi/hapi';
 import { stringify } from 'csv-stringify/sync';
 import { courseFromPath, teachesCourse, teachesTestCourse, testFromPath } from '../auth/policies';
@@ -7,26 +8,9 @@ import { gradebookSchema, statsSchema } from '../schemas/resources';
 import * as reports from '../services/gradebook';
 
 const internals = {
-  /** True when the Accept header prefers text/csv over JSON (q-values honoured; JSON by default). */
+  /** Content negotiation (q-values honoured): CSV only when the client prefers it; JSON wins ties. */
   wantsCsv(request: Request): boolean {
-    const header = String(request.headers.accept ?? '');
-    if (!header) {
-      return false;
-    }
-    const quality = (type: string): number => {
-      let best = 0;
-      for (const part of header.split(',')) {
-        const [range, ...params] = part.trim().toLowerCase().split(';');
-        if (range.trim() !== type) {
-          continue;
-        }
-        const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
-        best = Math.max(best, q ? Number(q.slice(2)) || 0 : 1);
-      }
-      return best;
-    };
-    const csv = quality('text/csv');
-    return csv > 0 && csv > quality('application/json');
+    return Accept.mediaType(request.headers.accept as string | undefined, ['application/json', 'text/csv']) === 'text/csv';
   },
 
   /** Spreadsheets run cells starting with = + - @ as formulas: neutralise them (CSV injection). */
