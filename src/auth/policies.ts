@@ -3,6 +3,10 @@
 // Admins pass every policy. Path ids are numbers here: Joi validation converted them.
 import Boom from '@hapi/boom';
 import type { Request, RouteOptionsPreObject } from '@hapi/hapi';
+import { findCourseRef, type CourseRef } from '../services/courses';
+import { findEnrollment, findUserRef } from '../services/enrollment';
+import { findTestResultRef, type TestResultRef } from '../services/test-results';
+import { findTestRef, type TestRef } from '../services/tests';
 
 export type Policy = RouteOptionsPreObject;
 
@@ -36,10 +40,6 @@ export const teachesCourse = policy('teachers of the course only', (request) =>
 // A loader is a `pre` that loads what a policy needs in one query, puts it on request.pre[assign]
 // and answers 404 when it does not exist; admins get the 404 too (404 comes before 403).
 // ---------------------------------------------------------------------------------------------
-import { findCourseRef, type CourseRef } from '../services/courses';
-import { findEnrollment, findUserRef } from '../services/enrollment';
-import { findTestResultRef, type TestResultRef } from '../services/test-results';
-import { findTestRef, type TestRef } from '../services/tests';
 
 /** Builds a loader: `load` returns the resource or null (→ 404 `${what} not found`). */
 export function loader<T>(assign: string, what: string, load: (request: Request) => Promise<T | null>): Policy {
