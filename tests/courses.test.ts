@@ -1,25 +1,13 @@
 // Courses: list, read, create (creator becomes TEACHER), update, delete with cascades.
-import type { Server } from '@hapi/hapi';
-import { json, makeCourse, makeWorld, type World } from './helpers/fixtures';
-import { createTestServer } from './helpers/server';
+import { json, makeCourse, useWorld } from './helpers/fixtures';
 import { createUser, type TestUser } from './helpers/users';
 
 describe('courses', () => {
-  let server: Server;
-  let w: World;
-
-  beforeAll(async () => {
-    server = await createTestServer();
-    w = await makeWorld(server);
-  });
-
-  afterAll(async () => {
-    await server.stop();
-  });
+  const ctx = useWorld();
 
   describe('GET /courses', () => {
     test('lists courses by id, each with its tests', async () => {
-      const res = await server.inject({ url: '/courses', headers: w.student.headers });
+      const res = await ctx.server.inject({ url: '/courses', headers: ctx.w.student.headers });
       expect(res.statusCode).toBe(200);
       const body = json(res);
       expect(Array.isArray(body)).toBe(true);
@@ -29,21 +17,21 @@ describe('courses', () => {
       // Other test files add courses concurrently: page until ours shows up.
       let algebra;
       for (let skip = 0; !algebra; skip += 100) {
-        const page = json(await server.inject({ url: `/courses?skip=${skip}`, headers: w.student.headers }));
+        const page = json(await ctx.server.inject({ url: `/courses?skip=${skip}`, headers: ctx.w.student.headers }));
         expect(page.length).toBeGreaterThan(0);
-        algebra = page.find((c: { id: number }) => c.id === w.course);
+        algebra = page.find((c: { id: number }) => c.id === ctx.w.course);
       }
-      expect(algebra).toMatchObject({ id: w.course, name: 'Algebra', courseDetails: 'Algebra details' });
+      expect(algebra).toMatchObject({ id: ctx.w.course, name: 'Algebra', courseDetails: 'Algebra details' });
       expect(algebra.tests).toEqual([
-        { id: w.test, name: 'Midterm', date: '2026-01-15T09:00:00.000Z', courseId: w.course, updatedAt: expect.any(String) },
+        { id: ctx.w.test, name: 'Midterm', date: '2026-01-15T09:00:00.000Z', courseId: ctx.w.course, updatedAt: expect.any(String) },
       ]);
       expect(new Date(algebra.createdAt).toISOString()).toBe(algebra.createdAt);
     });
 
     test('take bounds the page (skip/take semantics: tests/enrollment.test.ts on a private list)', async () => {
-      await makeCourse(server, undefined, 'Paged 1');
-      await makeCourse(server, undefined, 'Paged 2');
-      const page = await server.inject({ url: '/courses?take=2', headers: w.student.headers });
+      await makeCourse(ctx.server, undefined, 'Paged 1');
+      await makeCourse(ctx.server, undefined, 'Paged 2');
+      const page = await ctx.server.inject({ url: '/courses?take=2', headers: ctx.w.student.headers });
       expect(page.statusCode).toBe(200);
       const ids = json(page).map((c: { id: number }) => c.id);
       expect(ids).toHaveLength(2);
@@ -51,30 +39,30 @@ describe('courses', () => {
     });
 
     test.each(['take=0', 'take=101', 'skip=-1', 'take=abc', 'unknown=1'])('rejects ?%s with 400', async (query) => {
-      const res = await server.inject({ url: `/courses?${query}`, headers: w.student.headers });
+      const res = await ctx.server.inject({ url: `/courses?${query}`, headers: ctx.w.student.headers });
       expect(res.statusCode).toBe(400);
     });
 
     test('needs a token', async () => {
-      expect((await server.inject('/courses')).statusCode).toBe(401);
+      expect((await ctx.server.inject('/courses')).statusCode).toBe(401);
     });
   });
 
   describe('GET /courses/{courseId}', () => {
     test('returns the course with its tests', async () => {
-      const res = await server.inject({ url: `/courses/${w.course}`, headers: w.outsider.headers });
+      const res = await ctx.server.inject({ url: `/courses/${ctx.w.course}`, headers: ctx.w.outsider.headers });
       expect(res.statusCode).toBe(200);
-      expect(json(res)).toMatchObject({ id: w.course, name: 'Algebra', tests: [{ id: w.test }] });
+      expect(json(res)).toMatchObject({ id: ctx.w.course, name: 'Algebra', tests: [{ id: ctx.w.test }] });
     });
 
     test('404 for an unknown course', async () => {
-      const res = await server.inject({ url: '/courses/2147483647', headers: w.student.headers });
+      const res = await ctx.server.inject({ url: '/courses/2147483647', headers: ctx.w.student.headers });
       expect(res.statusCode).toBe(404);
       expect(json(res)).toMatchObject({ statusCode: 404, error: 'Not Found' });
     });
 
     test.each(['2147483648', '0', '-1', 'abc', '1.5', '99999999999999999999'])('400 for the id %s (never a 500)', async (id) => {
-      const res = await server.inject({ url: `/courses/${id}`, headers: w.student.headers });
+      const res = await ctx.server.inject({ url: `/courses/${id}`, headers: ctx.w.student.headers });
       expect(res.statusCode).toBe(400);
       expect(json(res).message).toMatch(/courseId/);
     });
@@ -82,8 +70,8 @@ describe('courses', () => {
 
   describe('POST /courses', () => {
     test('creates a course and makes the creator its TEACHER', async () => {
-      const creator = await createUser(server);
-      const res = await server.inject({
+      const creator = await createUser(ctx.server);
+      const res = await ctx.server.inject({
         method: 'POST',
         url: '/courses',
         headers: creator.headers,
@@ -92,12 +80,12 @@ describe('courses', () => {
       expect(res.statusCode).toBe(201);
       const course = json(res);
       expect(course).toMatchObject({ id: expect.any(Number), name: 'Chemistry', courseDetails: 'Atoms', tests: [] });
-      const enrollment = await server.app.db.courseEnrollment.findUnique({
+      const enrollment = await ctx.server.app.db.courseEnrollment.findUnique({
         where: { userId_courseId: { userId: creator.id, courseId: course.id } },
       });
       expect(enrollment?.role).toBe('TEACHER');
       // The next request's credentials know the creator teaches it.
-      const put = await server.inject({ method: 'PUT', url: `/courses/${course.id}`, headers: creator.headers, payload: { name: 'Chem' } });
+      const put = await ctx.server.inject({ method: 'PUT', url: `/courses/${course.id}`, headers: creator.headers, payload: { name: 'Chem' } });
       expect(put.statusCode).toBe(200);
     });
 
@@ -108,7 +96,7 @@ describe('courses', () => {
       [{ name: 'x'.repeat(201), courseDetails: 'x' }, /name/],
       [{ name: 'x', courseDetails: 'x', isAdmin: true }, /isAdmin/],
     ])('400 for %j', async (payload, field) => {
-      const res = await server.inject({ method: 'POST', url: '/courses', headers: w.student.headers, payload });
+      const res = await ctx.server.inject({ method: 'POST', url: '/courses', headers: ctx.w.student.headers, payload });
       expect(res.statusCode).toBe(400);
       expect(json(res).message).toMatch(field);
     });
@@ -116,26 +104,26 @@ describe('courses', () => {
 
   describe('PUT /courses/{courseId}', () => {
     test('the teacher updates the course', async () => {
-      const res = await server.inject({
+      const res = await ctx.server.inject({
         method: 'PUT',
-        url: `/courses/${w.course}`,
-        headers: w.teacher.headers,
+        url: `/courses/${ctx.w.course}`,
+        headers: ctx.w.teacher.headers,
         payload: { courseDetails: 'Groups and rings' },
       });
       expect(res.statusCode).toBe(200);
-      expect(json(res)).toMatchObject({ id: w.course, name: 'Algebra', courseDetails: 'Groups and rings' });
+      expect(json(res)).toMatchObject({ id: ctx.w.course, name: 'Algebra', courseDetails: 'Groups and rings' });
     });
 
     test('a student of the course gets 403, an admin 200', async () => {
       const payload = { name: 'Algebra' };
-      expect((await server.inject({ method: 'PUT', url: `/courses/${w.course}`, headers: w.student.headers, payload })).statusCode).toBe(403);
-      expect((await server.inject({ method: 'PUT', url: `/courses/${w.course}`, headers: w.otherTeacher.headers, payload })).statusCode).toBe(403);
-      expect((await server.inject({ method: 'PUT', url: `/courses/${w.course}`, headers: w.admin.headers, payload })).statusCode).toBe(200);
+      expect((await ctx.server.inject({ method: 'PUT', url: `/courses/${ctx.w.course}`, headers: ctx.w.student.headers, payload })).statusCode).toBe(403);
+      expect((await ctx.server.inject({ method: 'PUT', url: `/courses/${ctx.w.course}`, headers: ctx.w.otherTeacher.headers, payload })).statusCode).toBe(403);
+      expect((await ctx.server.inject({ method: 'PUT', url: `/courses/${ctx.w.course}`, headers: ctx.w.admin.headers, payload })).statusCode).toBe(200);
     });
 
     test('an empty update is a 400, an unknown course a 404 (before 403)', async () => {
-      expect((await server.inject({ method: 'PUT', url: `/courses/${w.course}`, headers: w.teacher.headers, payload: {} })).statusCode).toBe(400);
-      const missing = await server.inject({ method: 'PUT', url: '/courses/2147483600', headers: w.student.headers, payload: { name: 'x' } });
+      expect((await ctx.server.inject({ method: 'PUT', url: `/courses/${ctx.w.course}`, headers: ctx.w.teacher.headers, payload: {} })).statusCode).toBe(400);
+      const missing = await ctx.server.inject({ method: 'PUT', url: '/courses/2147483600', headers: ctx.w.student.headers, payload: { name: 'x' } });
       expect(missing.statusCode).toBe(404);
     });
   });
@@ -143,19 +131,19 @@ describe('courses', () => {
   describe('DELETE /courses/{courseId}', () => {
     let teacher: TestUser;
     beforeEach(async () => {
-      teacher = await createUser(server);
+      teacher = await createUser(ctx.server);
     });
 
     test('removes the course with its tests, results, enrollments and feedback', async () => {
-      const { db } = server.app;
-      const course = await makeCourse(server, teacher, 'Doomed');
-      const student = await createUser(server);
+      const { db } = ctx.server.app;
+      const course = await makeCourse(ctx.server, teacher, 'Doomed');
+      const student = await createUser(ctx.server);
       await db.courseEnrollment.create({ data: { userId: student.id, courseId: course, role: 'STUDENT' } });
       const test = await db.test.create({ data: { name: 'T', date: new Date(), courseId: course } });
       await db.testResult.create({ data: { testId: test.id, studentId: student.id, result: 500, graderId: teacher.id } });
       await db.courseFeedback.create({ data: { courseId: course, studentId: student.id, feedback: 'great' } });
 
-      const res = await server.inject({ method: 'DELETE', url: `/courses/${course}`, headers: teacher.headers });
+      const res = await ctx.server.inject({ method: 'DELETE', url: `/courses/${course}`, headers: teacher.headers });
       expect(res.statusCode).toBe(204);
       expect(res.payload).toBe('');
       expect(await db.course.count({ where: { id: course } })).toBe(0);
@@ -166,15 +154,15 @@ describe('courses', () => {
       // The users themselves stay.
       expect(await db.user.count({ where: { id: { in: [teacher.id, student.id] } } })).toBe(2);
 
-      const again = await server.inject({ method: 'DELETE', url: `/courses/${course}`, headers: teacher.headers });
+      const again = await ctx.server.inject({ method: 'DELETE', url: `/courses/${course}`, headers: teacher.headers });
       expect(again.statusCode).toBe(404);
     });
 
     test('others get 403 and the course stays', async () => {
-      const course = await makeCourse(server, teacher, 'Kept');
-      const res = await server.inject({ method: 'DELETE', url: `/courses/${course}`, headers: w.teacher.headers });
+      const course = await makeCourse(ctx.server, teacher, 'Kept');
+      const res = await ctx.server.inject({ method: 'DELETE', url: `/courses/${course}`, headers: ctx.w.teacher.headers });
       expect(res.statusCode).toBe(403);
-      expect(await server.app.db.course.count({ where: { id: course } })).toBe(1);
+      expect(await ctx.server.app.db.course.count({ where: { id: course } })).toBe(1);
     });
   });
 });

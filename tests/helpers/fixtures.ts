@@ -1,5 +1,6 @@
 // Grading fixtures written straight to the database (fast set-up); tests assert through HTTP.
 import type { Server } from '@hapi/hapi';
+import { createTestServer } from './server';
 import { createUser, type TestUser } from './users';
 
 export async function makeCourse(server: Server, teacher?: { id: number }, name = 'Course'): Promise<number> {
@@ -63,6 +64,20 @@ export async function makeWorld(server: Server): Promise<World> {
   const test = await makeTest(server, course, 'Midterm');
   const result = await makeResult(server, test, student.id, 800, teacher.id);
   return { admin, teacher, otherTeacher, student, student2, outsider, course, otherCourse, test, result };
+}
+
+/**
+ * A real server with a fresh World for the enclosing describe block: built before its tests,
+ * stopped after them. Read `ctx.server` and `ctx.w` inside hooks and tests.
+ */
+export function useWorld(): { readonly server: Server; readonly w: World } {
+  const ctx = {} as { server: Server; w: World };
+  beforeAll(async () => {
+    ctx.server = await createTestServer();
+    ctx.w = await makeWorld(ctx.server);
+  });
+  afterAll(() => ctx.server.stop());
+  return ctx;
 }
 
 /** The parsed JSON body of an inject response. */
