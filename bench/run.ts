@@ -13,12 +13,11 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync, mkdirSync, openSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { Client } from 'pg';
-import { startEmbeddedPostgres } from '../src/db/embedded';
+import { freePort, startEmbeddedPostgres } from '../src/db/embedded';
 import { migrateDeploy } from '../src/db/migrate';
 import { startSendGridStandIn } from '../tests/helpers/sendgrid';
 import { SEED, seed } from './seed';
@@ -68,17 +67,6 @@ interface Row {
 type Req = { method: 'GET' | 'POST'; path: string; headers: Record<string, string>; body?: string };
 
 const internals = {
-  freePort(): Promise<number> {
-    return new Promise((resolve, reject) => {
-      const server = net.createServer();
-      server.on('error', reject);
-      server.listen(0, '127.0.0.1', () => {
-        const { port } = server.address() as net.AddressInfo;
-        server.close(() => resolve(port));
-      });
-    });
-  },
-
   async waitUp(url: string, child: ChildProcess, what: string): Promise<void> {
     for (let i = 0; i < 300; i++) {
       if (child.exitCode !== null) {
@@ -221,7 +209,7 @@ async function main(): Promise<void> {
     const sendgrid = await startSendGridStandIn();
     cleanups.push(() => sendgrid.close());
     const jwtSecret = randomBytes(32).toString('hex');
-    const apiPort = await internals.freePort();
+    const apiPort = await freePort();
     const api = spawn(process.execPath, [...procfileNodeFlags(), path.join(settings.apiDir, 'dist', 'index.js')], {
       cwd: settings.apiDir,
       env: {
@@ -327,7 +315,7 @@ async function main(): Promise<void> {
       let url = apiUrl;
       let baseline: ChildProcess | undefined;
       if (phase.server === 'baseline') {
-        const port = await internals.freePort();
+        const port = await freePort();
         baseline = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'baseline.ts')], {
           cwd: root,
           env: { ...process.env, NODE_ENV: 'production', DATABASE_URL: databaseUrl, PORT: String(port), JWT_SECRET: jwtSecret, DB_POOL_SIZE: settings.poolSize },

@@ -1,5 +1,5 @@
-import net from 'node:net';
 import type { Server } from '@hapi/hapi';
+import { freePort } from '../src/db/embedded';
 import { createTestServer } from './helpers/server';
 
 describe('status', () => {
@@ -38,12 +38,7 @@ describe('status with an unreachable database', () => {
 
   beforeAll(async () => {
     // A port that was just free: nothing listens there.
-    closedPort = await new Promise<number>((resolve) => {
-      const probe = net.createServer().listen(0, '127.0.0.1', () => {
-        const { port } = probe.address() as net.AddressInfo;
-        probe.close(() => resolve(port));
-      });
-    });
+    closedPort = await freePort();
     server = await createTestServer({
       DATABASE_URL: `postgresql://postgres@127.0.0.1:${closedPort}/nowhere`,
       DB_CONNECT_TIMEOUT_MS: '500',
