@@ -142,7 +142,6 @@ const internals = {
 
 export const authStrategyPlugin: Plugin<void> = {
   name: 'auth-strategy',
-  dependencies: [],
   async register(server) {
     await server.register(hapiAuthJwt2);
     const { db, config } = server.app;
