@@ -20,6 +20,11 @@ const schemas = {
   }).label('Jwt'),
 };
 
+const payloads = {
+  login: Joi.object({ email: schemas.email }).label('LoginRequest'),
+  authenticate: Joi.object({ email: schemas.email, emailToken: schemas.emailToken }).label('AuthenticateRequest'),
+};
+
 export const authPlugin: Plugin<void> = {
   name: 'auth',
   async register(server) {
@@ -44,7 +49,7 @@ export const authPlugin: Plugin<void> = {
           description: 'Email a single-use 8-digit login token (valid 10 minutes)',
           notes: 'Always 200 for a valid email address, whether or not an account exists; creates the account if new.',
           tags: ['api', 'auth'],
-          validate: { payload: Joi.object({ email: schemas.email }) },
+          validate: { payload: payloads.login },
           pre: [
             async (request) => {
               await limits.consume([LIMITS.loginPerIp, ipOf(request)], [LIMITS.loginPerEmail, emailOf(request)]);
@@ -72,7 +77,7 @@ export const authPlugin: Plugin<void> = {
           auth: false,
           description: 'Trade an email token for a JWT (valid 12 hours, revocable with /logout)',
           tags: ['api', 'auth'],
-          validate: { payload: Joi.object({ email: schemas.email, emailToken: schemas.emailToken }) },
+          validate: { payload: payloads.authenticate },
           response: { status: { 200: schemas.jwt } },
           pre: [
             async (request) => {

@@ -27,13 +27,15 @@ const payloads = {
     firstName: schemas.name,
     lastName: schemas.name,
     social: schemas.social,
-  }),
+  }).label('UserCreate'),
   update: Joi.object({
     email: text.trim().email({ tlds: false }).max(254),
     firstName: schemas.name,
     lastName: schemas.name,
     social: schemas.social,
-  }).min(1),
+  })
+    .min(1)
+    .label('UserUpdate'),
 };
 
 /** Loads `{userId}` (404 when missing) before any policy decides. */
