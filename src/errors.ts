@@ -3,24 +3,12 @@
 import Boom from '@hapi/boom';
 import type { Plugin, Request, ResponseToolkit } from '@hapi/hapi';
 import { Prisma } from '@prisma/client';
-
-/** Thrown by services for a broken domain rule; the HTTP layer never needs to know Prisma. */
-export class DomainError extends Error {
-  override name = 'DomainError';
-  constructor(
-    readonly kind: 'notFound' | 'conflict' | 'invalid' | 'forbidden' | 'unauthorized' | 'unavailable',
-    message: string,
-  ) {
-    super(message);
-  }
-}
+import { DomainError } from './services/errors';
 
 const internals = {
   domainToBoom: {
     notFound: Boom.notFound,
-    conflict: Boom.conflict,
     invalid: Boom.badRequest,
-    forbidden: Boom.forbidden,
     unauthorized: Boom.unauthorized,
     unavailable: Boom.serverUnavailable,
   } satisfies Record<DomainError['kind'], (message: string) => Boom.Boom>,

@@ -1,52 +1,79 @@
-// Authorization as small named policies, declared on routes as `pre` steps. They run after
-// authentication (401) and validation (400); each loads what it needs (404) before deciding (403).
-// Admins pass every policy. Path ids are numbers here: Joi validation converted them.
+// Authorization as small named `pre` steps, declared on routes. They run after authentication (401)
+// and validation (400), so params and payloads are already converted (ids are numbers). Two kinds:
+// - loaders fetch the resource a path or payload names onto request.pre (404 when it is missing,
+//   for admins too: 404 comes before 403);
+// - policies decide (403). A policy reads the caller's credentials, the validated input, or what a
+//   loader before it put on request.pre: its type says which, and a route that lacks it does not compile.
+// Admins pass every policy.
 import Boom from '@hapi/boom';
-import type { Request, RouteOptionsPreObject } from '@hapi/hapi';
+import type { ReqRef, Request } from '@hapi/hapi';
 import { findCourseRef, type CourseRef } from '../services/courses';
-import { findEnrollment, findUserRef } from '../services/enrollment';
+import { findEnrollment, type EnrollmentView } from '../services/enrollment';
+import { notFound, type Resource } from '../services/errors';
 import { findTestResultRef, type TestResultRef } from '../services/test-results';
 import { findTestRef, type TestRef } from '../services/tests';
+import { findUser, type UserView } from '../services/users';
+import type { IdParams } from '../schemas/common';
 
-export type Policy = RouteOptionsPreObject;
+/** What each loader puts on request.pre, by its name there. */
+export interface Loaded {
+  readonly course: CourseRef;
+  readonly user: UserView;
+  readonly enrollment: EnrollmentView;
+  readonly test: TestRef;
+  readonly testResult: TestResultRef;
+}
 
-/** Builds a named policy: `check` returns true to allow; it may throw Boom.notFound first. */
-export function policy(name: string, check: (request: Request) => boolean | Promise<boolean>): Policy {
-  const method = async (request: Request) => {
-    if (request.auth.credentials.isAdmin) {
-      return true;
-    }
-    if (!(await check(request))) {
+/** A route's `Pres`: what its loaders put on request.pre, e.g. `Pres<'course'>`. */
+export type Pres<Name extends keyof Loaded> = Pick<Loaded, Name>;
+
+/** The validated inputs a step reads; a route may use the step when its own inputs include them. */
+interface Needs {
+  readonly Params?: object;
+  readonly Payload?: object;
+  readonly Pres?: object;
+}
+
+type Need<N extends Needs, Key extends keyof Needs> = Key extends keyof N ? N[Key] : unknown;
+
+/** The request as a step sees it: the caller's credentials, the server, and the inputs it needs. */
+type StepRequest<N extends Needs> = Pick<Request, 'auth' | 'server'> & {
+  readonly params: Need<N, 'Params'>;
+  readonly payload: Need<N, 'Payload'>;
+  readonly pre: Need<N, 'Pres'>;
+};
+
+/**
+ * A route `pre` step. Its method takes the route's typed request AND the inputs the step needs, so
+ * a route whose params, payload or pres lack them does not compile.
+ */
+export interface Step<N extends Needs, Assign extends string = never> {
+  readonly method: <Refs extends ReqRef>(request: Request<Refs> & StepRequest<N>) => Promise<unknown>;
+  readonly assign?: Assign;
+}
+
+/** Builds a named policy: `check` returns true to allow. */
+export function policy<N extends Needs = object>(name: string, check: (request: StepRequest<N>) => boolean): Step<N> {
+  const method = async <Refs extends ReqRef>(request: Request<Refs> & StepRequest<N>) => {
+    if (!request.auth.credentials.isAdmin && !check(request)) {
       throw Boom.forbidden(`Not allowed: ${name}`);
     }
     return true;
   };
   Object.defineProperty(method, 'name', { value: name });
-  return { method, assign: `policy:${name}` };
+  return { method };
 }
 
-export const isAdmin = policy('admin only', () => false);
-
-/** The authenticated user is the `{userId}` of the path. */
-export const isSelf = policy('only for yourself', (request) => request.auth.credentials.userId === (request.params.userId as unknown as number));
-
-/** The authenticated user teaches the `{courseId}` of the path. */
-export const teachesCourse = policy('teachers of the course only', (request) =>
-  request.auth.credentials.teacherOf.includes(request.params.courseId as unknown as number),
-);
-
-// ---------------------------------------------------------------------------------------------
-// Resource loaders and the policies of courses, enrollments, tests, results and feedback.
-// A loader is a `pre` that loads what a policy needs in one query, puts it on request.pre[assign]
-// and answers 404 when it does not exist; admins get the 404 too (404 comes before 403).
-// ---------------------------------------------------------------------------------------------
-
-/** Builds a loader: `load` returns the resource or null (→ 404 `${what} not found`). */
-export function loader<T>(assign: string, what: string, load: (request: Request) => Promise<T | null>): Policy {
-  const method = async (request: Request) => {
+/** Builds a loader: `load` returns the resource or null (→ 404 "<Resource> not found"). */
+export function loader<Name extends keyof Loaded, N extends Needs>(
+  assign: Name,
+  resource: Resource,
+  load: (request: StepRequest<N>) => Promise<Loaded[Name] | null>,
+): Step<N, Name> {
+  const method = async <Refs extends ReqRef>(request: Request<Refs> & StepRequest<N>) => {
     const found = await load(request);
     if (!found) {
-      throw Boom.notFound(`${what} not found`);
+      throw notFound(resource);
     }
     return found;
   };
@@ -54,61 +81,89 @@ export function loader<T>(assign: string, what: string, load: (request: Request)
   return { method, assign };
 }
 
-const num = (value: unknown): number => value as number;
+type WithParams<Name extends string> = { Params: IdParams<Name> };
+
+// --- Loaders -----------------------------------------------------------------------------------
 
 /** request.pre.course: the `{courseId}` of the path, with the caller's role in it. */
-export const courseFromPath = loader('course', 'Course', (request) =>
-  findCourseRef(request.server.app.db, num(request.params.courseId), request.auth.credentials.userId),
+export const courseFromPath = loader('course', 'Course', (request: StepRequest<WithParams<'courseId'>>) =>
+  findCourseRef(request.server.app.db, request.params.courseId, request.auth.credentials.userId),
 );
 
 /** request.pre.course: the `courseId` of the payload. */
-export const courseFromPayload = loader('course', 'Course', (request) =>
-  findCourseRef(request.server.app.db, num((request.payload as { courseId: number }).courseId), request.auth.credentials.userId),
+export const courseFromPayload = loader('course', 'Course', (request: StepRequest<{ Payload: { courseId: number } }>) =>
+  findCourseRef(request.server.app.db, request.payload.courseId, request.auth.credentials.userId),
 );
 
 /** request.pre.user: the `{userId}` of the path. */
-export const userFromPath = loader('user', 'User', (request) => findUserRef(request.server.app.db, num(request.params.userId)));
+export const userFromPath = loader('user', 'User', (request: StepRequest<WithParams<'userId'>>) =>
+  findUser(request.server.app.db, request.params.userId),
+);
 
 /** request.pre.enrollment: the enrollment of `{userId}` in `{courseId}`. */
-export const enrollmentFromPath = loader('enrollment', 'Enrollment', (request) =>
-  findEnrollment(request.server.app.db, num(request.params.userId), num(request.params.courseId)),
+export const enrollmentFromPath = loader('enrollment', 'Enrollment', (request: StepRequest<WithParams<'userId' | 'courseId'>>) =>
+  findEnrollment(request.server.app.db, request.params.userId, request.params.courseId),
 );
 
 /** request.pre.test: `{testId}` with its courseId. */
-export const testFromPath = loader('test', 'Test', (request) => findTestRef(request.server.app.db, num(request.params.testId)));
-
-/** request.pre.testResult: `{testResultId}` with its grader and its test's courseId. */
-export const testResultFromPath = loader('testResult', 'Test result', (request) =>
-  findTestResultRef(request.server.app.db, num(request.params.testResultId)),
+export const testFromPath = loader('test', 'Test', (request: StepRequest<WithParams<'testId'>>) =>
+  findTestRef(request.server.app.db, request.params.testId),
 );
 
-const teaches = (request: Request, courseId: number) => request.auth.credentials.teacherOf.includes(courseId);
+/** request.pre.testResult: `{testResultId}` with its grader and its test's courseId. */
+export const testResultFromPath = loader('testResult', 'Test result', (request: StepRequest<WithParams<'testResultId'>>) =>
+  findTestResultRef(request.server.app.db, request.params.testResultId),
+);
+
+// --- Policies ----------------------------------------------------------------------------------
+
+const teaches = (request: Pick<Request, 'auth'>, courseId: number) => request.auth.credentials.teacherOf.includes(courseId);
+
+export const isAdmin = policy('admin only', () => false);
+
+/** The authenticated user is the `{userId}` of the path. */
+export const isSelf = policy(
+  'only for yourself',
+  (request: StepRequest<WithParams<'userId'>>) => request.auth.credentials.userId === request.params.userId,
+);
+
+/** The authenticated user teaches the `{courseId}` of the path. */
+export const teachesCourse = policy('teachers of the course only', (request: StepRequest<WithParams<'courseId'>>) =>
+  teaches(request, request.params.courseId),
+);
 
 /** The caller teaches the course of request.pre.test (after testFromPath). */
-export const teachesTestCourse = policy('teachers of the course only', (request) => teaches(request, (request.pre.test as TestRef).courseId));
+export const teachesTestCourse = policy('teachers of the course only', (request: StepRequest<{ Pres: Pres<'test'> }>) =>
+  teaches(request, request.pre.test.courseId),
+);
 
 /** The caller graded request.pre.testResult, or teaches its course (after testResultFromPath). */
-export const gradesOrTeachesResult = policy('the grader or teachers of the course only', (request) => {
-  const result = request.pre.testResult as TestResultRef;
-  return result.graderId === request.auth.credentials.userId || teaches(request, result.courseId);
-});
+export const gradesOrTeachesResult = policy(
+  'the grader or teachers of the course only',
+  ({ auth, pre: { testResult } }: StepRequest<{ Pres: Pres<'testResult'> }>) =>
+    testResult.graderId === auth.credentials.userId || teaches({ auth }, testResult.courseId),
+);
 
 /**
  * POST /users/{userId}/courses: a non-admin enrolls only themselves and only as STUDENT, unless they
  * already teach the course (then anyone, any role). Nobody becomes a teacher of a course they don't teach.
  */
-export const mayEnroll = policy('enroll only yourself as STUDENT unless you teach the course', (request) => {
-  const { courseId, role } = request.payload as { courseId: number; role: string };
-  if (teaches(request, courseId)) {
-    return true;
-  }
-  return request.auth.credentials.userId === num(request.params.userId) && role === 'STUDENT';
-});
+export const mayEnroll = policy(
+  'enroll only yourself as STUDENT unless you teach the course',
+  (request: StepRequest<{ Params: IdParams<'userId'>; Payload: { courseId: number; role: string } }>) =>
+    teaches(request, request.payload.courseId) ||
+    (request.auth.credentials.userId === request.params.userId && request.payload.role === 'STUDENT'),
+);
 
 /** DELETE /users/{userId}/courses/{courseId}: the user themselves or a teacher of the course. */
-export const selfOrTeachesCourse = policy('yourself or teachers of the course only', (request) =>
-  request.auth.credentials.userId === num(request.params.userId) || teaches(request, num(request.params.courseId)),
+export const selfOrTeachesCourse = policy(
+  'yourself or teachers of the course only',
+  (request: StepRequest<WithParams<'userId' | 'courseId'>>) =>
+    request.auth.credentials.userId === request.params.userId || teaches(request, request.params.courseId),
 );
 
 /** The caller is enrolled as STUDENT in request.pre.course (after courseFromPath). */
-export const studentOfCourse = policy('students of the course only', (request) => (request.pre.course as CourseRef).callerRole === 'STUDENT');
+export const studentOfCourse = policy(
+  'students of the course only',
+  (request: StepRequest<{ Pres: Pres<'course'> }>) => request.pre.course.callerRole === 'STUDENT',
+);

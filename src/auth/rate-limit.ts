@@ -84,7 +84,7 @@ export function createRateLimiters(redisUrl: string | undefined): RateLimiters {
 }
 
 /** The client's address; behind Heroku's router (TRUST_PROXY) the last X-Forwarded-For hop. */
-export function clientIp(request: Request, trustProxy: boolean): string {
+export function clientIp(request: Pick<Request, 'headers' | 'info'>, trustProxy: boolean): string {
   const forwarded = request.headers['x-forwarded-for'];
   if (trustProxy && typeof forwarded === 'string') {
     const hops = forwarded.split(',').map((hop) => hop.trim()).filter(Boolean);

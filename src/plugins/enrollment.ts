@@ -1,79 +1,74 @@
 // Enrollments: GET|POST /users/{userId}/courses, DELETE /users/{userId}/courses/{courseId}.
 import type { Plugin } from '@hapi/hapi';
 import Joi from 'joi';
-import {
-  courseFromPayload,
-  enrollmentFromPath,
-  isSelf,
-  mayEnroll,
-  selfOrTeachesCourse,
-  userFromPath,
-} from '../auth/policies';
-import { id, idParams, listQuery, responses, type ListQuery } from '../schemas/common';
+import { courseFromPayload, enrollmentFromPath, isSelf, mayEnroll, selfOrTeachesCourse, userFromPath, type Pres } from '../auth/policies';
+import { id, idParams, listQuery, responses, type IdParams } from '../schemas/common';
 import { enrollmentSchema, roleSchema, userCourseSchema } from '../schemas/resources';
 import * as enrollment from '../services/enrollment';
+import type { ListQuery } from '../services/types';
+
+interface EnrollPayload {
+  readonly courseId: number;
+  readonly role: enrollment.Role;
+}
 
 const internals = {
-  enrollPayload: Joi.object({ courseId: id.required(), role: roleSchema.required() }).label('EnrollmentCreate'),
-  params: (request: { params: unknown }) => request.params as { userId: number; courseId: number },
+  enrollPayload: Joi.object<EnrollPayload, true>({ courseId: id.required(), role: roleSchema.required() }).label('EnrollmentCreate'),
 };
 
 export const enrollmentPlugin: Plugin<void> = {
   name: 'enrollment',
   register(server) {
     const { db } = server.app;
-    server.route([
-      {
-        method: 'GET',
-        path: '/users/{userId}/courses',
-        options: {
-          description: "The courses a user is enrolled in, each with the user's role (yourself, admins)",
-          tags: ['api', 'enrollment'],
-          validate: { params: idParams('userId'), query: Joi.object(listQuery) },
-          pre: [userFromPath, isSelf],
-          response: { status: { 200: Joi.array().items(userCourseSchema).label('UserCourses') } },
-          plugins: { 'hapi-swagger': { responses: responses({ 200: { description: 'Courses by id, with role' } }) } },
-        },
-        handler: (request) => enrollment.listUserCourses(db, internals.params(request).userId, request.query as unknown as ListQuery),
+    server.route<{ Params: IdParams<'userId'>; Query: ListQuery; Pres: Pres<'user'> }>({
+      method: 'GET',
+      path: '/users/{userId}/courses',
+      options: {
+        description: "The courses a user is enrolled in, each with the user's role (yourself, admins)",
+        tags: ['api', 'enrollment'],
+        validate: { params: idParams('userId'), query: listQuery },
+        pre: [userFromPath, isSelf],
+        response: { status: { 200: Joi.array().items(userCourseSchema).label('UserCourses') } },
+        plugins: { 'hapi-swagger': { responses: responses({ 200: { description: 'Courses by id, with role' } }) } },
       },
-      {
-        method: 'POST',
-        path: '/users/{userId}/courses',
-        options: {
-          description:
-            'Enroll a user in a course. Non-admins enroll only themselves and only as STUDENT, unless they teach the course',
-          tags: ['api', 'enrollment'],
-          validate: { params: idParams('userId'), payload: internals.enrollPayload },
-          pre: [userFromPath, courseFromPayload, mayEnroll],
-          response: { status: { 201: enrollmentSchema } },
-          plugins: {
-            'hapi-swagger': { responses: responses({ 201: { description: 'Enrolled' } }, [400, 401, 403, 404, 409]) },
-          },
-        },
-        handler: async (request, h) => {
-          const { courseId, role } = request.payload as { courseId: number; role: enrollment.Role };
-          const created = await enrollment.enroll(db, internals.params(request).userId, courseId, role);
-          server.app.credentialsCache.evictUser(created.userId); // their teacherOf may have changed
-          return h.response(created).code(201);
+      handler: (request) => enrollment.listUserCourses(db, request.params.userId, request.query),
+    });
+    server.route<{ Params: IdParams<'userId'>; Payload: EnrollPayload; Pres: Pres<'user' | 'course'> }>({
+      method: 'POST',
+      path: '/users/{userId}/courses',
+      options: {
+        description: 'Enroll a user in a course. Non-admins enroll only themselves and only as STUDENT, unless they teach the course',
+        tags: ['api', 'enrollment'],
+        validate: { params: idParams('userId'), payload: internals.enrollPayload },
+        pre: [userFromPath, courseFromPayload, mayEnroll],
+        response: { status: { 201: enrollmentSchema } },
+        plugins: {
+          'hapi-swagger': { responses: responses({ 201: { description: 'Enrolled' } }, [400, 401, 403, 404, 409]) },
         },
       },
-      {
-        method: 'DELETE',
-        path: '/users/{userId}/courses/{courseId}',
-        options: {
-          description: 'Remove an enrollment (the user, teachers of the course, admins)',
-          tags: ['api', 'enrollment'],
-          validate: { params: idParams('userId', 'courseId') },
-          pre: [enrollmentFromPath, selfOrTeachesCourse],
-          plugins: { 'hapi-swagger': { responses: responses({ 204: { description: 'Removed' } }) } },
-        },
-        handler: async (request, h) => {
-          const { userId, courseId } = internals.params(request);
-          await enrollment.unenroll(db, userId, courseId);
-          server.app.credentialsCache.evictUser(userId); // their teacherOf may have changed
-          return h.response().code(204);
-        },
+      handler: async (request, h) => {
+        const { courseId, role } = request.payload;
+        const created = await enrollment.enroll(db, request.params.userId, courseId, role);
+        server.app.credentialsCache.evictUser(created.userId); // their teacherOf may have changed
+        return h.response(created).code(201);
       },
-    ]);
+    });
+    server.route<{ Params: IdParams<'userId' | 'courseId'>; Pres: Pres<'enrollment'> }>({
+      method: 'DELETE',
+      path: '/users/{userId}/courses/{courseId}',
+      options: {
+        description: 'Remove an enrollment (the user, teachers of the course, admins)',
+        tags: ['api', 'enrollment'],
+        validate: { params: idParams('userId', 'courseId') },
+        pre: [enrollmentFromPath, selfOrTeachesCourse],
+        plugins: { 'hapi-swagger': { responses: responses({ 204: { description: 'Removed' } }) } },
+      },
+      handler: async (request, h) => {
+        const { userId, courseId } = request.params;
+        await enrollment.unenroll(db, userId, courseId);
+        server.app.credentialsCache.evictUser(userId); // their teacherOf may have changed
+        return h.response().code(204);
+      },
+    });
   },
 };

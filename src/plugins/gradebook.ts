@@ -2,14 +2,14 @@
 import Accept from '@hapi/accept';
 import type { Plugin, Request } from '@hapi/hapi';
 import { stringify } from 'csv-stringify/sync';
-import { courseFromPath, teachesCourse, teachesTestCourse, testFromPath } from '../auth/policies';
-import { idParams, responses } from '../schemas/common';
+import { courseFromPath, teachesCourse, teachesTestCourse, testFromPath, type Pres } from '../auth/policies';
+import { idParams, responses, type IdParams } from '../schemas/common';
 import { gradebookSchema, statsSchema } from '../schemas/resources';
 import * as reports from '../services/gradebook';
 
 const internals = {
   /** Content negotiation (q-values honoured): CSV only when the client prefers it; JSON wins ties. */
-  wantsCsv(request: Request): boolean {
+  wantsCsv(request: Pick<Request, 'headers'>): boolean {
     return Accept.mediaType(request.headers.accept as string | undefined, ['application/json', 'text/csv']) === 'text/csv';
   },
 
@@ -46,49 +46,47 @@ export const gradebookPlugin: Plugin<void> = {
   name: 'gradebook',
   register(server) {
     const { db } = server.app;
-    server.route([
-      {
-        method: 'GET',
-        path: '/courses/tests/{testId}/stats',
-        options: {
-          description: 'Statistics of a test in result units: count, average, min, max, median (teachers of its course, admins)',
-          tags: ['api', 'reports'],
-          validate: { params: idParams('testId') },
-          pre: [testFromPath, teachesTestCourse],
-          response: { status: { 200: statsSchema } },
-          plugins: { 'hapi-swagger': { responses: responses({ 200: { description: 'Nulls when there are no results' } }) } },
-        },
-        handler: (request) => reports.testStats(db, (request.params as unknown as { testId: number }).testId),
+    server.route<{ Params: IdParams<'testId'>; Pres: Pres<'test'> }>({
+      method: 'GET',
+      path: '/courses/tests/{testId}/stats',
+      options: {
+        description: 'Statistics of a test in result units: count, average, min, max, median (teachers of its course, admins)',
+        tags: ['api', 'reports'],
+        validate: { params: idParams('testId') },
+        pre: [testFromPath, teachesTestCourse],
+        response: { status: { 200: statsSchema } },
+        plugins: { 'hapi-swagger': { responses: responses({ 200: { description: 'Nulls when there are no results' } }) } },
       },
-      {
-        method: 'GET',
-        path: '/courses/{courseId}/gradebook',
-        options: {
-          description:
-            "A course's gradebook: its tests and, per student, the results by test id and the average (teachers of the course, admins). `Accept: text/csv` answers CSV, one row per student",
-          tags: ['api', 'reports'],
-          validate: { params: idParams('courseId') },
-          pre: [courseFromPath, teachesCourse],
-          plugins: {
-            'hapi-swagger': {
-              produces: ['application/json', 'text/csv'],
-              responses: responses({ 200: { description: 'The gradebook', schema: gradebookSchema } }),
-            },
+      handler: (request) => reports.testStats(db, request.params.testId),
+    });
+    server.route<{ Params: IdParams<'courseId'>; Pres: Pres<'course'> }>({
+      method: 'GET',
+      path: '/courses/{courseId}/gradebook',
+      options: {
+        description:
+          "A course's gradebook: its tests and, per student, the results by test id and the average (teachers of the course, admins). `Accept: text/csv` answers CSV, one row per student",
+        tags: ['api', 'reports'],
+        validate: { params: idParams('courseId') },
+        pre: [courseFromPath, teachesCourse],
+        plugins: {
+          'hapi-swagger': {
+            produces: ['application/json', 'text/csv'],
+            responses: responses({ 200: { description: 'The gradebook', schema: gradebookSchema } }),
           },
         },
-        async handler(request, h) {
-          const courseId = (request.params as unknown as { courseId: number }).courseId;
-          const book = await reports.gradebook(db, courseId);
-          if (internals.wantsCsv(request)) {
-            return h
-              .response(internals.toCsv(book))
-              .type('text/csv; charset=utf-8')
-              .header('content-disposition', `attachment; filename="course-${courseId}-gradebook.csv"`)
-              .vary('accept');
-          }
-          return h.response(book).vary('accept');
-        },
       },
-    ]);
+      async handler(request, h) {
+        const { courseId } = request.params;
+        const book = await reports.gradebook(db, courseId);
+        if (internals.wantsCsv(request)) {
+          return h
+            .response(internals.toCsv(book))
+            .type('text/csv; charset=utf-8')
+            .header('content-disposition', `attachment; filename="course-${courseId}-gradebook.csv"`)
+            .vary('accept');
+        }
+        return h.response(book).vary('accept');
+      },
+    });
   },
 };

@@ -2,108 +2,108 @@
 // PUT|DELETE /courses/tests/test-results/{testResultId}, GET /users/{userId}/test-results.
 import type { Plugin } from '@hapi/hapi';
 import Joi from 'joi';
-import { gradesOrTeachesResult, isSelf, teachesTestCourse, testFromPath, testResultFromPath, userFromPath } from '../auth/policies';
-import { id, idParams, listQuery, responses, type ListQuery } from '../schemas/common';
+import {
+  gradesOrTeachesResult,
+  isSelf,
+  teachesTestCourse,
+  testFromPath,
+  testResultFromPath,
+  userFromPath,
+  type Pres,
+} from '../auth/policies';
+import { id, idParams, listQuery, responses, type IdParams } from '../schemas/common';
 import { testResultSchema } from '../schemas/resources';
 import * as results from '../services/test-results';
-import type { TestRef } from '../services/tests';
+import type { ListQuery } from '../services/types';
+
+const result = Joi.number().integer().min(0).max(1000).description('Per mille: 875 = 87.5 %');
 
 const internals = {
-  result: Joi.number().integer().min(0).max(1000).description('Per mille: 875 = 87.5 %'),
   list: Joi.array().items(testResultSchema).label('TestResults'),
-  params: (request: { params: unknown }) => request.params as { testId: number; testResultId: number; userId: number },
+  createPayload: Joi.object<results.TestResultInput, true>({ result: result.required(), studentId: id.required() }).label(
+    'TestResultCreate',
+  ),
+  updatePayload: Joi.object<{ result: number }, true>({ result: result.required() }).label('TestResultUpdate'),
 };
+
+type ResultRoute = { Params: IdParams<'testResultId'>; Pres: Pres<'testResult'> };
 
 export const testResultsPlugin: Plugin<void> = {
   name: 'test-results',
   register(server) {
     const { db } = server.app;
-    server.route([
-      {
-        method: 'GET',
-        path: '/courses/tests/{testId}/test-results',
-        options: {
-          description: 'The results of a test (teachers of its course, admins)',
-          tags: ['api', 'test-results'],
-          validate: { params: idParams('testId'), query: Joi.object(listQuery) },
-          pre: [testFromPath, teachesTestCourse],
-          response: { status: { 200: internals.list } },
-          plugins: { 'hapi-swagger': { responses: responses({ 200: { description: 'Results by id' } }) } },
-        },
-        handler: (request) => results.listTestResults(db, internals.params(request).testId, request.query as unknown as ListQuery),
+    server.route<{ Params: IdParams<'testId'>; Query: ListQuery; Pres: Pres<'test'> }>({
+      method: 'GET',
+      path: '/courses/tests/{testId}/test-results',
+      options: {
+        description: 'The results of a test (teachers of its course, admins)',
+        tags: ['api', 'test-results'],
+        validate: { params: idParams('testId'), query: listQuery },
+        pre: [testFromPath, teachesTestCourse],
+        response: { status: { 200: internals.list } },
+        plugins: { 'hapi-swagger': { responses: responses({ 200: { description: 'Results by id' } }) } },
       },
-      {
-        method: 'POST',
-        path: '/courses/tests/{testId}/test-results',
-        options: {
-          description:
-            "Record a student's result; the caller is the grader. The student must be enrolled as STUDENT in the test's course (else 400); one result per student and test (else 409)",
-          tags: ['api', 'test-results'],
-          validate: {
-            params: idParams('testId'),
-            payload: Joi.object({ result: internals.result.required(), studentId: id.required() }).label('TestResultCreate'),
-          },
-          pre: [testFromPath, teachesTestCourse],
-          response: { status: { 201: testResultSchema } },
-          plugins: {
-            'hapi-swagger': { responses: responses({ 201: { description: 'Recorded' } }, [400, 401, 403, 404, 409]) },
-          },
-        },
-        handler: async (request, h) => {
-          const created = await results.createTestResult(
-            db,
-            request.pre.test as TestRef,
-            request.payload as { result: number; studentId: number },
-            request.auth.credentials.userId,
-          );
-          return h.response(created).code(201);
+      handler: (request) => results.listTestResults(db, request.params.testId, request.query),
+    });
+    server.route<{ Params: IdParams<'testId'>; Payload: results.TestResultInput; Pres: Pres<'test'> }>({
+      method: 'POST',
+      path: '/courses/tests/{testId}/test-results',
+      options: {
+        description:
+          "Record a student's result; the caller is the grader. The student must be enrolled as STUDENT in the test's course (else 400); one result per student and test (else 409)",
+        tags: ['api', 'test-results'],
+        validate: { params: idParams('testId'), payload: internals.createPayload },
+        pre: [testFromPath, teachesTestCourse],
+        response: { status: { 201: testResultSchema } },
+        plugins: {
+          'hapi-swagger': { responses: responses({ 201: { description: 'Recorded' } }, [400, 401, 403, 404, 409]) },
         },
       },
-      {
-        method: 'PUT',
-        path: '/courses/tests/test-results/{testResultId}',
-        options: {
-          description: 'Correct a result (its grader, teachers of the course, admins)',
-          tags: ['api', 'test-results'],
-          validate: {
-            params: idParams('testResultId'),
-            payload: Joi.object({ result: internals.result.required() }).label('TestResultUpdate'),
-          },
-          pre: [testResultFromPath, gradesOrTeachesResult],
-          response: { status: { 200: testResultSchema } },
-          plugins: { 'hapi-swagger': { responses: responses({ 200: { description: 'The updated result' } }) } },
-        },
-        handler: (request) =>
-          results.updateTestResult(db, internals.params(request).testResultId, (request.payload as { result: number }).result),
+      handler: async (request, h) => {
+        const created = await results.createTestResult(db, request.pre.test, request.payload, request.auth.credentials.userId);
+        return h.response(created).code(201);
       },
-      {
-        method: 'DELETE',
-        path: '/courses/tests/test-results/{testResultId}',
-        options: {
-          description: 'Delete a result (its grader, teachers of the course, admins)',
-          tags: ['api', 'test-results'],
-          validate: { params: idParams('testResultId') },
-          pre: [testResultFromPath, gradesOrTeachesResult],
-          plugins: { 'hapi-swagger': { responses: responses({ 204: { description: 'Deleted' } }) } },
-        },
-        handler: async (request, h) => {
-          await results.deleteTestResult(db, internals.params(request).testResultId);
-          return h.response().code(204);
-        },
+    });
+    server.route<ResultRoute & { Payload: { result: number } }>({
+      method: 'PUT',
+      path: '/courses/tests/test-results/{testResultId}',
+      options: {
+        description: 'Correct a result (its grader, teachers of the course, admins)',
+        tags: ['api', 'test-results'],
+        validate: { params: idParams('testResultId'), payload: internals.updatePayload },
+        pre: [testResultFromPath, gradesOrTeachesResult],
+        response: { status: { 200: testResultSchema } },
+        plugins: { 'hapi-swagger': { responses: responses({ 200: { description: 'The updated result' } }) } },
       },
-      {
-        method: 'GET',
-        path: '/users/{userId}/test-results',
-        options: {
-          description: "A user's results (yourself, admins)",
-          tags: ['api', 'test-results'],
-          validate: { params: idParams('userId'), query: Joi.object(listQuery) },
-          pre: [userFromPath, isSelf],
-          response: { status: { 200: internals.list } },
-          plugins: { 'hapi-swagger': { responses: responses({ 200: { description: 'Results by id' } }) } },
-        },
-        handler: (request) => results.listUserResults(db, internals.params(request).userId, request.query as unknown as ListQuery),
+      handler: (request) => results.updateTestResult(db, request.params.testResultId, request.payload.result),
+    });
+    server.route<ResultRoute>({
+      method: 'DELETE',
+      path: '/courses/tests/test-results/{testResultId}',
+      options: {
+        description: 'Delete a result (its grader, teachers of the course, admins)',
+        tags: ['api', 'test-results'],
+        validate: { params: idParams('testResultId') },
+        pre: [testResultFromPath, gradesOrTeachesResult],
+        plugins: { 'hapi-swagger': { responses: responses({ 204: { description: 'Deleted' } }) } },
       },
-    ]);
+      handler: async (request, h) => {
+        await results.deleteTestResult(db, request.params.testResultId);
+        return h.response().code(204);
+      },
+    });
+    server.route<{ Params: IdParams<'userId'>; Query: ListQuery; Pres: Pres<'user'> }>({
+      method: 'GET',
+      path: '/users/{userId}/test-results',
+      options: {
+        description: "A user's results (yourself, admins)",
+        tags: ['api', 'test-results'],
+        validate: { params: idParams('userId'), query: listQuery },
+        pre: [userFromPath, isSelf],
+        response: { status: { 200: internals.list } },
+        plugins: { 'hapi-swagger': { responses: responses({ 200: { description: 'Results by id' } }) } },
+      },
+      handler: (request) => results.listUserResults(db, request.params.userId, request.query),
+    });
   },
 };

@@ -1,76 +1,75 @@
 // Tests of a course: POST /courses/{courseId}/tests, GET|PUT|DELETE /courses/tests/{testId}.
 import type { Plugin } from '@hapi/hapi';
 import Joi from 'joi';
-import { courseFromPath, teachesCourse, teachesTestCourse, testFromPath } from '../auth/policies';
-import { idParams, isoDate, responses, shortText } from '../schemas/common';
+import { courseFromPath, teachesCourse, teachesTestCourse, testFromPath, type Pres } from '../auth/policies';
+import { idParams, isoDate, responses, shortText, type IdParams } from '../schemas/common';
 import { testSchema } from '../schemas/resources';
 import * as tests from '../services/tests';
 
 const internals = {
-  createPayload: Joi.object({ name: shortText.required(), date: isoDate.required() }).label('TestCreate'),
-  updatePayload: Joi.object({ name: shortText, date: isoDate }).min(1).label('TestUpdate'),
-  params: (request: { params: unknown }) => request.params as { courseId: number; testId: number },
+  params: idParams('testId'),
+  createPayload: Joi.object<tests.TestInput, true>({ name: shortText.required(), date: isoDate.required() }).label('TestCreate'),
+  updatePayload: Joi.object<Partial<tests.TestInput>, true>({ name: shortText, date: isoDate }).min(1).label('TestUpdate'),
 };
+
+type TestRoute = { Params: IdParams<'testId'>; Pres: Pres<'test'> };
 
 export const testsPlugin: Plugin<void> = {
   name: 'tests',
   register(server) {
     const { db } = server.app;
-    server.route([
-      {
-        method: 'POST',
-        path: '/courses/{courseId}/tests',
-        options: {
-          description: 'Add a test to a course (teachers of the course, admins)',
-          tags: ['api', 'tests'],
-          validate: { params: idParams('courseId'), payload: internals.createPayload },
-          pre: [courseFromPath, teachesCourse],
-          response: { status: { 201: testSchema } },
-          plugins: { 'hapi-swagger': { responses: responses({ 201: { description: 'Created' } }) } },
-        },
-        handler: async (request, h) =>
-          h.response(await tests.createTest(db, internals.params(request).courseId, request.payload as tests.TestInput)).code(201),
+    server.route<{ Params: IdParams<'courseId'>; Payload: tests.TestInput; Pres: Pres<'course'> }>({
+      method: 'POST',
+      path: '/courses/{courseId}/tests',
+      options: {
+        description: 'Add a test to a course (teachers of the course, admins)',
+        tags: ['api', 'tests'],
+        validate: { params: idParams('courseId'), payload: internals.createPayload },
+        pre: [courseFromPath, teachesCourse],
+        response: { status: { 201: testSchema } },
+        plugins: { 'hapi-swagger': { responses: responses({ 201: { description: 'Created' } }) } },
       },
-      {
-        method: 'GET',
-        path: '/courses/tests/{testId}',
-        options: {
-          description: 'A test',
-          tags: ['api', 'tests'],
-          validate: { params: idParams('testId') },
-          response: { status: { 200: testSchema } },
-          plugins: { 'hapi-swagger': { responses: responses({ 200: { description: 'The test' } }, [400, 401, 404]) } },
-        },
-        handler: (request) => tests.getTest(db, internals.params(request).testId),
+      handler: async (request, h) => h.response(await tests.createTest(db, request.params.courseId, request.payload)).code(201),
+    });
+    server.route<{ Params: IdParams<'testId'> }>({
+      method: 'GET',
+      path: '/courses/tests/{testId}',
+      options: {
+        description: 'A test',
+        tags: ['api', 'tests'],
+        validate: { params: internals.params },
+        response: { status: { 200: testSchema } },
+        plugins: { 'hapi-swagger': { responses: responses({ 200: { description: 'The test' } }, [400, 401, 404]) } },
       },
-      {
-        method: 'PUT',
-        path: '/courses/tests/{testId}',
-        options: {
-          description: 'Update a test (teachers of its course, admins)',
-          tags: ['api', 'tests'],
-          validate: { params: idParams('testId'), payload: internals.updatePayload },
-          pre: [testFromPath, teachesTestCourse],
-          response: { status: { 200: testSchema } },
-          plugins: { 'hapi-swagger': { responses: responses({ 200: { description: 'The updated test' } }) } },
-        },
-        handler: (request) => tests.updateTest(db, internals.params(request).testId, request.payload as Partial<tests.TestInput>),
+      handler: (request) => tests.getTest(db, request.params.testId),
+    });
+    server.route<TestRoute & { Payload: Partial<tests.TestInput> }>({
+      method: 'PUT',
+      path: '/courses/tests/{testId}',
+      options: {
+        description: 'Update a test (teachers of its course, admins)',
+        tags: ['api', 'tests'],
+        validate: { params: internals.params, payload: internals.updatePayload },
+        pre: [testFromPath, teachesTestCourse],
+        response: { status: { 200: testSchema } },
+        plugins: { 'hapi-swagger': { responses: responses({ 200: { description: 'The updated test' } }) } },
       },
-      {
-        method: 'DELETE',
-        path: '/courses/tests/{testId}',
-        options: {
-          description: 'Delete a test and its results (teachers of its course, admins)',
-          tags: ['api', 'tests'],
-          validate: { params: idParams('testId') },
-          pre: [testFromPath, teachesTestCourse],
-          plugins: { 'hapi-swagger': { responses: responses({ 204: { description: 'Deleted' } }) } },
-        },
-        handler: async (request, h) => {
-          await tests.deleteTest(db, internals.params(request).testId);
-          return h.response().code(204);
-        },
+      handler: (request) => tests.updateTest(db, request.params.testId, request.payload),
+    });
+    server.route<TestRoute>({
+      method: 'DELETE',
+      path: '/courses/tests/{testId}',
+      options: {
+        description: 'Delete a test and its results (teachers of its course, admins)',
+        tags: ['api', 'tests'],
+        validate: { params: internals.params },
+        pre: [testFromPath, teachesTestCourse],
+        plugins: { 'hapi-swagger': { responses: responses({ 204: { description: 'Deleted' } }) } },
       },
-    ]);
+      handler: async (request, h) => {
+        await tests.deleteTest(db, request.params.testId);
+        return h.response().code(204);
+      },
+    });
   },
 };

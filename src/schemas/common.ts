@@ -1,23 +1,21 @@
 // Joi pieces shared by every resource plugin: ids, list paging, error responses for the docs.
 import Joi from 'joi';
+import type { ListQuery } from '../services/types';
 
 /** A database id: a positive int32. Anything else is a 400 before it can reach Postgres' `int4`. */
 export const id = Joi.number().integer().min(1).max(2_147_483_647);
 
 /** `?take=&skip=` of every list: 1–100 rows (default 100), from offset ≥ 0. Lists order by id ascending. */
-/** Keys only: use as `Joi.object(listQuery)`, or `Joi.object({ ...listQuery, more })`. */
-export const listQuery = {
+export const listQuery = Joi.object<ListQuery, true>({
   take: Joi.number().integer().min(1).max(100).default(100).description('Rows to return (1–100)'),
   skip: Joi.number().integer().min(0).max(2_147_483_647).default(0).description('Rows to skip'),
-};
+});
 
-export interface ListQuery {
-  readonly take: number;
-  readonly skip: number;
-}
+/** Validated path parameters that are all ids, e.g. `IdParams<'userId' | 'courseId'>`. */
+export type IdParams<Name extends string> = Record<Name, number>;
 
-/** Path parameters that are all ids, e.g. `idParams('courseId')`. */
-export function idParams(...names: string[]): Joi.ObjectSchema {
+/** The schema of `IdParams`, e.g. `idParams('courseId')`. */
+export function idParams<Name extends string>(...names: Name[]): Joi.ObjectSchema<IdParams<Name>> {
   return Joi.object(Object.fromEntries(names.map((name) => [name, id.required()])));
 }
 

@@ -3,7 +3,7 @@
 import type { Config } from '../config';
 import type { Db } from '../db/prisma';
 import { API_TOKEN_TTL_MS, EMAIL_TOKEN_TTL_MS, generateEmailToken, hashEmailToken, signApiJwt } from '../auth/tokens';
-import { DomainError } from '../errors';
+import { DomainError } from './errors';
 
 export const MAX_FAILED_ATTEMPTS = 5;
 

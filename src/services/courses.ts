@@ -1,8 +1,10 @@
-// Courses: queries and domain rules. No Hapi here; a missing row is a DomainError('notFound').
+// Courses: queries and domain rules. No Hapi here. A missing course on read throws notFound('Course');
+// update and delete of a missing row raise Prisma's P2025, which src/errors.ts maps to 404 (their
+// routes' courseFromPath loader answers 404 before that can happen).
 import type { Prisma } from '@prisma/client';
 import type { Db } from '../db/prisma';
-import { DomainError } from '../errors';
-import type { ListQuery } from '../schemas/common';
+import { notFound } from './errors';
+import type { ListQuery } from './types';
 import { testSelect } from './tests';
 
 const courseSelect = {
@@ -65,7 +67,7 @@ export async function getCourse(db: Db, courseId: number): Promise<CourseView> {
     FROM "courses" c
     WHERE c."id" = ${courseId}`;
   if (!course) {
-    throw new DomainError('notFound', `Course ${courseId} does not exist`);
+    throw notFound('Course');
   }
   return {
     ...course,

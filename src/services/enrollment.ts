@@ -1,17 +1,16 @@
 // Enrollments: who takes or teaches which course. The "who may enroll whom" rule is the route's
 // policy (it needs only the caller's credentials); here are the queries.
+import type { Prisma } from '@prisma/client';
 import type { Db } from '../db/prisma';
-import type { ListQuery } from '../schemas/common';
+import type { ListQuery } from './types';
 
 export type Role = 'TEACHER' | 'STUDENT';
 
 const enrollmentSelect = { userId: true, courseId: true, role: true, createdAt: true } as const;
 
-export function findUserRef(db: Db, userId: number): Promise<{ id: number } | null> {
-  return db.user.findUnique({ where: { id: userId }, select: { id: true } });
-}
+export type EnrollmentView = Prisma.CourseEnrollmentGetPayload<{ select: typeof enrollmentSelect }>;
 
-export function findEnrollment(db: Db, userId: number, courseId: number) {
+export function findEnrollment(db: Db, userId: number, courseId: number): Promise<EnrollmentView | null> {
   return db.courseEnrollment.findUnique({ where: { userId_courseId: { userId, courseId } }, select: enrollmentSelect });
 }
 

@@ -1,6 +1,6 @@
 // Course feedback written by the course's students, read by its teachers.
 import type { Db } from '../db/prisma';
-import type { ListQuery } from '../schemas/common';
+import type { ListQuery } from './types';
 
 const feedbackSelect = { id: true, feedback: true, courseId: true, studentId: true, createdAt: true } as const;
 

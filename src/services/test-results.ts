@@ -1,9 +1,15 @@
 // Test results: one per student per test, recorded by a grader (the caller).
 import type { Db } from '../db/prisma';
-import { DomainError } from '../errors';
-import type { ListQuery } from '../schemas/common';
+import { DomainError } from './errors';
+import type { ListQuery } from './types';
 
 const resultSelect = { id: true, result: true, studentId: true, graderId: true, testId: true, createdAt: true } as const;
+
+export interface TestResultInput {
+  readonly studentId: number;
+  /** Per mille: 875 = 87.5 %. */
+  readonly result: number;
+}
 
 /** What authorization needs about a result: its grader and the course of its test. */
 export interface TestResultRef {
@@ -32,12 +38,7 @@ export function listUserResults(db: Db, studentId: number, { take, skip }: ListQ
  * Records a result. The student must be enrolled as STUDENT in the test's course (else 400);
  * a second result for the same student and test is a unique violation (409: correct it with PUT).
  */
-export async function createTestResult(
-  db: Db,
-  test: { id: number; courseId: number },
-  input: { studentId: number; result: number },
-  graderId: number,
-) {
+export async function createTestResult(db: Db, test: { id: number; courseId: number }, input: TestResultInput, graderId: number) {
   const enrollment = await db.courseEnrollment.findUnique({
     where: { userId_courseId: { userId: input.studentId, courseId: test.courseId } },
     select: { role: true },

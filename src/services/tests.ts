@@ -1,6 +1,6 @@
 // Tests of a course: queries. Authorization (teacher of the test's course) is the route's policy.
 import type { Db } from '../db/prisma';
-import { DomainError } from '../errors';
+import { notFound } from './errors';
 
 export const testSelect = { id: true, name: true, date: true, courseId: true, updatedAt: true } as const;
 
@@ -22,7 +22,7 @@ export function findTestRef(db: Db, testId: number): Promise<TestRef | null> {
 export async function getTest(db: Db, testId: number) {
   const test = await db.test.findUnique({ where: { id: testId }, select: testSelect });
   if (!test) {
-    throw new DomainError('notFound', `Test ${testId} does not exist`);
+    throw notFound('Test');
   }
   return test;
 }

@@ -1,8 +1,8 @@
 // Accounts. `isAdmin` is only ever set from ADMIN_EMAILS at login (services/auth.ts), never from a payload.
 import type { Prisma } from '@prisma/client';
 import type { Db } from '../db/prisma';
-import { DomainError } from '../errors';
-import type { ListQuery } from '../schemas/common';
+import { notFound } from './errors';
+import type { ListQuery } from './types';
 import { normalizeEmail } from './auth';
 
 /** What a response shows of a user: never tokens. */
@@ -20,11 +20,13 @@ export const userSelect = {
 export type UserView = Prisma.UserGetPayload<{ select: typeof userSelect }>;
 
 export interface UserInput {
-  email?: string;
-  firstName?: string | null;
-  lastName?: string | null;
-  social?: Record<string, string> | null;
+  readonly email?: string;
+  readonly firstName?: string | null;
+  readonly lastName?: string | null;
+  readonly social?: Record<string, string> | null;
 }
+
+export type NewUser = UserInput & { readonly email: string };
 
 const internals = {
   data(input: UserInput) {
@@ -37,10 +39,15 @@ const internals = {
   },
 };
 
+/** The user loader of the routes (src/auth/policies.ts) and GET /users/{userId} share this one query. */
+export function findUser(db: Db, id: number): Promise<UserView | null> {
+  return db.user.findUnique({ where: { id }, select: userSelect });
+}
+
 export async function getUser(db: Db, id: number): Promise<UserView> {
-  const user = await db.user.findUnique({ where: { id }, select: userSelect });
+  const user = await findUser(db, id);
   if (!user) {
-    throw new DomainError('notFound', `User ${id} does not exist`);
+    throw notFound('User');
   }
   return user;
 }
@@ -49,7 +56,7 @@ export function listUsers(db: Db, { take, skip }: ListQuery): Promise<UserView[]
   return db.user.findMany({ select: userSelect, orderBy: { id: 'asc' }, take, skip });
 }
 
-export function createUser(db: Db, input: UserInput & { email: string }): Promise<UserView> {
+export function createUser(db: Db, input: NewUser): Promise<UserView> {
   return db.user.create({ data: { ...internals.data(input), email: normalizeEmail(input.email) }, select: userSelect });
 }
 

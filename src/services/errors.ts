@@ -1,0 +1,19 @@
+// Errors the services (and the policies) throw for a broken domain rule. Nothing here knows HTTP:
+// src/errors.ts maps them to status codes.
+
+export class DomainError extends Error {
+  override name = 'DomainError';
+  constructor(
+    readonly kind: 'notFound' | 'invalid' | 'unauthorized' | 'unavailable',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The resources a 404 can name; each has one wording: "Course not found". */
+export type Resource = 'User' | 'Course' | 'Enrollment' | 'Test' | 'Test result';
+
+export function notFound(resource: Resource): DomainError {
+  return new DomainError('notFound', `${resource} not found`);
+}
