@@ -8,6 +8,7 @@ import { DomainError } from './services/errors';
 const internals = {
   domainToBoom: {
     notFound: Boom.notFound,
+    conflict: Boom.conflict,
     invalid: Boom.badRequest,
     unauthorized: Boom.unauthorized,
     unavailable: Boom.serverUnavailable,
@@ -110,6 +111,8 @@ export const errorsPlugin: Plugin<void> = {
         return h.continue;
       }
       const mapped = toBoom(response);
+      // Headers set by an earlier step (Cache-Control: no-store) survive the mapping.
+      mapped.output.headers = { ...response.output.headers, ...mapped.output.headers };
       if (mapped.isServer) {
         // The stack and the database's message stay in the log, never in the response.
         request.log(['error'], { err: response, statusCode: mapped.output.statusCode });

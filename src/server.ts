@@ -1,10 +1,13 @@
 // Composition root: builds a Hapi server from a validated Config. Tests call createServer() and use
 // server.inject(); src/index.ts adds the embedded database, start and graceful stop.
+import Boom from '@hapi/boom';
 import Hapi, { type Lifecycle, type RouteOptions, type Server } from '@hapi/hapi';
 import hapiPino from 'hapi-pino';
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import { connectDatabase, type Db } from './db/prisma';
+import { createLoginMailer, type LoginMailer } from './auth/email';
+import { createRateLimiters, type RateLimiters } from './auth/rate-limit';
 import { authStrategyPlugin } from './auth/strategy';
 import { errorsPlugin } from './errors';
 import { createLogger } from './logger';
@@ -18,6 +21,10 @@ declare module '@hapi/hapi' {
   interface ServerApplicationState {
     config: Config;
     db: Db;
+    /** Token emails (login, email change); shared by the plugins that send them. */
+    mailer: LoginMailer;
+    /** Rate limits (login, per-user writes): memory, or Redis shared by every instance when REDIS_URL is set. */
+    rateLimits: RateLimiters;
   }
 }
 
@@ -64,6 +71,24 @@ const internals = {
     };
   },
 
+  // A response that carries a JWT, or answers an authenticated request, must never be stored by a
+  // browser or a proxy cache (hapi's default is no-cache, which still allows storing).
+  noStore: ((request, h) => {
+    const response = request.response;
+    if (!response) {
+      return h.continue;
+    }
+    const headers = Boom.isBoom(response) ? response.output.headers : response.headers;
+    if (request.auth.isAuthenticated || headers.authorization !== undefined || headers.Authorization !== undefined) {
+      if (Boom.isBoom(response)) {
+        response.output.headers['cache-control'] = 'no-store'; // lower case: hapi copies these names as they are
+      } else {
+        response.header('Cache-Control', 'no-store');
+      }
+    }
+    return h.continue;
+  }) satisfies Lifecycle.Method,
+
   // One validation policy for every route: a 400 naming the field at fault.
   failValidation: ((_request, _h, err) => {
     throw err;
@@ -92,11 +117,22 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   });
   server.app.config = config;
   server.app.db = db;
+  // First of the onPreResponse steps: the error mapper (src/errors.ts) keeps this header when it
+  // replaces a 500 with the error the client should see.
+  server.ext('onPreResponse', internals.noStore);
+  const logger = options.logger ?? createLogger(config.logLevel);
+  server.app.mailer = createLoginMailer(config, logger);
+  server.app.rateLimits = createRateLimiters(config.redisUrl);
+  server.ext('onPostStop', () => server.app.rateLimits.close());
+  // Counting in memory while Redis connects would split the budget between instances.
+  if (!(await server.app.rateLimits.ready())) {
+    logger.warn('REDIS_URL does not answer: rate limits are per instance until it does');
+  }
 
   await server.register({
     plugin: hapiPino,
     options: {
-      instance: options.logger ?? createLogger(config.logLevel),
+      instance: logger,
       // Probes are polled constantly; their completion lines would drown the log.
       ignorePaths: ['/', '/ready'],
     },

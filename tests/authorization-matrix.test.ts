@@ -39,6 +39,8 @@ const matrix: Row[] = [
   { method: 'post', path: '/users', mutates: true, url: () => '/users', payload: () => ({ firstName: 'New', lastName: 'User', email: email() }), expect: [401, 403, 403, 403, 201] },
   { method: 'get', path: '/users/{userId}', url: (w) => `/users/${w.student.id}`, expect: [401, 200, 403, 403, 200] },
   { method: 'put', path: '/users/{userId}', mutates: true, url: (w) => `/users/${w.student.id}`, payload: () => ({ firstName: 'Renamed' }), expect: [401, 200, 403, 403, 200] },
+  // Self only (admins pass every policy); 404 when no email change is pending (the student has none).
+  { method: 'post', path: '/users/{userId}/email-confirmation', url: (w) => `/users/${w.student.id}/email-confirmation`, payload: () => ({ emailToken: '12345678' }), expect: [401, 404, 403, 403, 404] },
   { method: 'delete', path: '/users/{userId}', mutates: true, url: (w) => `/users/${w.student.id}`, expect: [401, 204, 403, 403, 204] },
 
   // Enrollment.

@@ -23,7 +23,7 @@ describe('users', () => {
     expect(res.statusCode).toBe(200);
     const body = json(res);
     expect(body).toMatchObject({ id: alice.id, email: alice.email, isAdmin: false });
-    expect(Object.keys(body).sort()).toEqual(['createdAt', 'email', 'firstName', 'id', 'isAdmin', 'lastName', 'social', 'updatedAt']);
+    expect(Object.keys(body).sort()).toEqual(['createdAt', 'email', 'firstName', 'id', 'isAdmin', 'lastName', 'pendingEmail', 'social', 'updatedAt']);
     expect((await server.inject('/profile')).statusCode).toBe(401);
   });
 

@@ -1,5 +1,6 @@
-// Sends login tokens: through SendGrid when SENDGRID_API_KEY is set, otherwise to the log so a
-// newcomer can log in with no account anywhere.
+// Sends the emails that carry a token: the login token, and the token that confirms a new email
+// address. Through SendGrid when SENDGRID_API_KEY is set, otherwise to the log so a newcomer can log
+// in with no account anywhere.
 import { Client } from '@sendgrid/client';
 import { MailService } from '@sendgrid/mail';
 import type { Logger } from 'pino';
@@ -8,24 +9,60 @@ import { EMAIL_TOKEN_TTL_MS } from './tokens';
 
 export interface LoginMailer {
   sendLoginToken(to: string, emailToken: string): Promise<void>;
+  /** To the NEW address of an email change (POST /users/{userId}/email-confirmation spends it). */
+  sendEmailChangeToken(to: string, emailToken: string): Promise<void>;
 }
 
-const internals = {
-  subject: 'Your login token for the grading API',
+/**
+ * What a failed send throws: the message and code of the client's error only. The raw error of the
+ * HTTP client carries the request (its `Authorization: Bearer <SendGrid key>` header and the mail
+ * body with the token), so it must never reach a log or a caller.
+ */
+export class MailDeliveryError extends Error {
+  override name = 'MailDeliveryError';
+  constructor(
+    message: string,
+    readonly code: string | number | undefined,
+  ) {
+    super(message);
+  }
+}
 
-  body(emailToken: string): string {
-    const minutes = EMAIL_TOKEN_TTL_MS / 60_000;
-    return `Your login token is ${emailToken}. It is valid for ${minutes} minutes and can be used once.`;
+type Kind = 'login' | 'emailChange';
+
+const internals = {
+  minutes: EMAIL_TOKEN_TTL_MS / 60_000,
+
+  subject: {
+    login: 'Your login token for the grading API',
+    emailChange: 'Confirm your new email address for the grading API',
+  } satisfies Record<Kind, string>,
+
+  body(kind: Kind, emailToken: string): string {
+    const validity = `It is valid for ${internals.minutes} minutes and can be used once.`;
+    return kind === 'login'
+      ? `Your login token is ${emailToken}. ${validity}`
+      : `Your email confirmation token is ${emailToken}. ${validity} If you did not ask to use this address for the grading API, ignore this email.`;
+  },
+
+  clean(err: unknown): MailDeliveryError {
+    const { message, code } = (err ?? {}) as { message?: unknown; code?: unknown };
+    return new MailDeliveryError(
+      typeof message === 'string' ? message : 'the email could not be sent',
+      typeof code === 'string' || typeof code === 'number' ? code : undefined,
+    );
   },
 };
 
-export function createLoginMailer(config: Config, logger: Pick<Logger, 'info'>): LoginMailer {
+export function createLoginMailer(config: Config, logger: Pick<Logger, 'info' | 'error'>): LoginMailer {
   const { apiKey, baseUrl } = config.sendgrid;
   if (!apiKey) {
+    const toLog = async (kind: Kind, to: string, emailToken: string) => {
+      logger.info({ to, emailToken, kind }, `${kind} email (SENDGRID_API_KEY unset, not sent): ${internals.body(kind, emailToken)}`);
+    };
     return {
-      async sendLoginToken(to, emailToken) {
-        logger.info({ to, emailToken }, `login email (SENDGRID_API_KEY unset, not sent): ${internals.body(emailToken)}`);
-      },
+      sendLoginToken: (to, emailToken) => toLog('login', to, emailToken),
+      sendEmailChangeToken: (to, emailToken) => toLog('emailChange', to, emailToken),
     };
   }
 
@@ -37,11 +74,20 @@ export function createLoginMailer(config: Config, logger: Pick<Logger, 'info'>):
   }
   const sendgrid = new MailService();
   sendgrid.setClient(client);
-  // A hung SendGrid must not hang /login: fail fast, answer 503.
+  // A hung SendGrid must not hang the request: fail fast, answer 503.
   sendgrid.setTimeout(5_000);
+
+  const send = async (kind: Kind, to: string, emailToken: string) => {
+    try {
+      await sendgrid.send({ to, from: config.emailFrom, subject: internals.subject[kind], text: internals.body(kind, emailToken) });
+    } catch (err) {
+      const clean = internals.clean(err);
+      logger.error({ err: { message: clean.message, code: clean.code }, kind }, 'email could not be sent');
+      throw clean;
+    }
+  };
   return {
-    async sendLoginToken(to, emailToken) {
-      await sendgrid.send({ to, from: config.emailFrom, subject: internals.subject, text: internals.body(emailToken) });
-    },
+    sendLoginToken: (to, emailToken) => send('login', to, emailToken),
+    sendEmailChangeToken: (to, emailToken) => send('emailChange', to, emailToken),
   };
 }

@@ -137,11 +137,12 @@ export const teachesTestCourse = policy('teachers of the course only', (request:
   teaches(request, request.pre.test.courseId),
 );
 
-/** The caller graded request.pre.testResult, or teaches its course (after testResultFromPath). */
-export const gradesOrTeachesResult = policy(
-  'the grader or teachers of the course only',
-  ({ auth, pre: { testResult } }: StepRequest<{ Pres: Pres<'testResult'> }>) =>
-    testResult.graderId === auth.credentials.userId || teaches({ auth }, testResult.courseId),
+/**
+ * The caller teaches the course of request.pre.testResult (after testResultFromPath). Having graded
+ * it gives no right of its own: a teacher removed from the course loses the results they graded.
+ */
+export const teachesResultCourse = policy('teachers of the course only', ({ auth, pre: { testResult } }: StepRequest<{ Pres: Pres<'testResult'> }>) =>
+  teaches({ auth }, testResult.courseId),
 );
 
 /**

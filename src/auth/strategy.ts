@@ -150,6 +150,10 @@ export const authStrategyPlugin: Plugin<void> = {
     server.auth.strategy('jwt', 'jwt', {
       key: config.jwtSecret,
       verifyOptions: { algorithms: ['HS256'] },
+      // The Authorization header only: the plugin's defaults also read ?token= (which ends up in
+      // access logs and browser history) and Cookie: token= (sent by browsers on their own: CSRF).
+      urlKey: false,
+      cookieKey: false,
       async validate(decoded: unknown) {
         if (!internals.isPayload(decoded)) {
           return { isValid: false };

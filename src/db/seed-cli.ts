@@ -17,7 +17,7 @@ async function main(): Promise<void> {
     const db = createPrismaClient(databaseUrl, config.db);
     try {
       const summary = await seedDemoData(db);
-      logger.info(summary, 'demo data seeded (admin@example.com is the admin)');
+      logger.info(summary, 'demo data seeded (admin@example.com is an admin when ADMIN_EMAILS lists it)');
     } finally {
       await db.$disconnect();
     }

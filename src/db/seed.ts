@@ -1,4 +1,5 @@
-// Demo data for a fresh database: an admin, two teachers, ten students, three courses with their
+// Demo data for a fresh database: a would-be admin (admin@example.com: an admin once ADMIN_EMAILS lists
+// it and they log in; the seed itself makes nobody admin), two teachers, ten students, three courses with their
 // enrollments, two tests per course and graded results. Idempotent: every row is found by a stable
 // key (a user's email, a course's name + its demo teacher, a test's name within its course, the
 // composite keys of enrollments and results) and upserted, so a second run changes nothing and a
@@ -97,8 +98,8 @@ const internals = {
     return 550 + ((studentIndex * 37 + testIndex * 91) % 90) * 5;
   },
 
-  async upsertUser(tx: Tx, user: DemoUser, isAdmin = false): Promise<number> {
-    const data = { firstName: user.firstName, lastName: user.lastName, ...(isAdmin && { isAdmin: true }) };
+  async upsertUser(tx: Tx, user: DemoUser): Promise<number> {
+    const data = { firstName: user.firstName, lastName: user.lastName };
     const row = await tx.user.upsert({
       where: { email: user.email },
       create: { email: user.email, ...data },
@@ -148,7 +149,7 @@ export async function seedDemoData(db: Db): Promise<SeedSummary> {
   return db.$transaction(
     async (tx) => {
       const ids = new Map<string, number>();
-      ids.set(DEMO.admin.email, await internals.upsertUser(tx, DEMO.admin, true));
+      ids.set(DEMO.admin.email, await internals.upsertUser(tx, DEMO.admin));
       for (const user of [...DEMO.teachers, ...DEMO.students]) {
         ids.set(user.email, await internals.upsertUser(tx, user));
       }
@@ -204,7 +205,7 @@ export async function seedOnStart(
 ): Promise<void> {
   if (config.seedDemoData) {
     const summary = await seedDemoData(db);
-    logger.info(summary, 'SEED_DEMO_DATA: demo data seeded (admin@example.com is the admin)');
+    logger.info(summary, 'SEED_DEMO_DATA: demo data seeded (admin@example.com is an admin when ADMIN_EMAILS lists it)');
     return;
   }
   if (config.env !== 'production' && !(await db.user.findFirst({ select: { id: true } }))) {

@@ -2,8 +2,7 @@
 // POST /logout revokes the API token behind the JWT.
 import type { Plugin, Request } from "@hapi/hapi";
 import Joi from "joi";
-import { createLoginMailer } from "../auth/email";
-import { clientIp, createRateLimiters, LIMITS } from "../auth/rate-limit";
+import { clientIp, LIMITS } from "../auth/rate-limit";
 import { DomainError } from "../services/errors";
 import { text } from "../schemas/common";
 import {
@@ -44,17 +43,8 @@ const internals = {
 
 export const authPlugin: Plugin<void> = {
   name: "auth",
-  async register(server) {
-    const { config, db } = server.app;
-    const mailer = createLoginMailer(config, server.logger);
-    const limits = createRateLimiters(config.redisUrl);
-    server.ext("onPostStop", () => limits.close());
-    // Counting in memory while Redis connects would split the budget between instances.
-    if (!(await limits.ready())) {
-      server.logger.warn(
-        "REDIS_URL does not answer: rate limits are per instance until it does",
-      );
-    }
+  register(server) {
+    const { config, db, mailer, rateLimits: limits } = server.app;
 
     const ipOf = (request: Pick<Request, "headers" | "info">) =>
       clientIp(request, config.trustProxy);
@@ -91,9 +81,9 @@ export const authPlugin: Plugin<void> = {
         );
         try {
           await mailer.sendLoginToken(email, emailToken);
-        } catch (err) {
+        } catch {
+          // The mailer logged the failure (message and code only: never the SendGrid key).
           await withdrawEmailToken(db, tokenId);
-          request.log(["error", "email"], { err });
           throw new DomainError(
             "unavailable",
             "The login email could not be sent, please retry shortly",
@@ -126,12 +116,12 @@ export const authPlugin: Plugin<void> = {
       },
       async handler(request, h) {
         const { email, emailToken } = request.payload;
-        const { token, expiresAt } = await exchangeEmailToken(
-          db,
-          config,
-          email,
-          emailToken,
-        );
+        const { token, expiresAt, userId, adminChanged } =
+          await exchangeEmailToken(db, config, email, emailToken);
+        if (adminChanged) {
+          // Their other sessions get the new isAdmin at once on this instance.
+          server.app.credentialsCache.evictUser(userId);
+        }
         return h.response({ token, expiresAt }).header("Authorization", token);
       },
     });

@@ -3,7 +3,7 @@
 import type { Plugin } from '@hapi/hapi';
 import Joi from 'joi';
 import {
-  gradesOrTeachesResult,
+  teachesResultCourse,
   isSelf,
   teachesTestCourse,
   testFromPath,
@@ -68,10 +68,10 @@ export const testResultsPlugin: Plugin<void> = {
       method: 'PUT',
       path: '/courses/tests/test-results/{testResultId}',
       options: {
-        description: 'Correct a result (its grader, teachers of the course, admins)',
+        description: 'Correct a result (teachers of its course, admins)',
         tags: ['api', 'test-results'],
         validate: { params: idParams('testResultId'), payload: internals.updatePayload },
-        pre: [testResultFromPath, gradesOrTeachesResult],
+        pre: [testResultFromPath, teachesResultCourse],
         response: { status: { 200: testResultSchema } },
         plugins: { 'hapi-swagger': { responses: responses({ 200: { description: 'The updated result' } }) } },
       },
@@ -81,10 +81,10 @@ export const testResultsPlugin: Plugin<void> = {
       method: 'DELETE',
       path: '/courses/tests/test-results/{testResultId}',
       options: {
-        description: 'Delete a result (its grader, teachers of the course, admins)',
+        description: 'Delete a result (teachers of its course, admins)',
         tags: ['api', 'test-results'],
         validate: { params: idParams('testResultId') },
-        pre: [testResultFromPath, gradesOrTeachesResult],
+        pre: [testResultFromPath, teachesResultCourse],
         plugins: { 'hapi-swagger': { responses: responses({ 204: { description: 'Deleted' } }) } },
       },
       handler: async (request, h) => {

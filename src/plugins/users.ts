@@ -2,13 +2,21 @@
 import type { Plugin } from "@hapi/hapi";
 import Joi from "joi";
 import { isAdmin, isSelf, userFromPath, type Pres } from "../auth/policies";
-import { idParams, listQuery, text, type IdParams } from "../schemas/common";
+import {
+  idParams,
+  listQuery,
+  responses,
+  text,
+  type IdParams,
+} from "../schemas/common";
 import type { ListQuery } from "../services/types";
 import {
+  confirmEmailChange,
   createUser,
   deleteUser,
   getUser,
   listUsers,
+  requestEmailChange,
   updateUser,
   type NewUser,
   type UserInput,
@@ -37,6 +45,15 @@ const internals = {
   })
     .min(1)
     .label("UserUpdate"),
+  emailConfirmationPayload: Joi.object<EmailConfirmation, true>({
+    emailToken: Joi.string()
+      .pattern(/^\d{8}$/)
+      .required()
+      .messages({
+        "string.pattern.base":
+          '"emailToken" must be the 8 digits from the email',
+      }),
+  }).label("EmailConfirmation"),
   user: Joi.object({
     id: Joi.number().integer().required(),
     email: Joi.string().required(),
@@ -44,6 +61,10 @@ const internals = {
     lastName: Joi.string().allow(null),
     social: Joi.object().unknown(true).allow(null),
     isAdmin: Joi.boolean().required(),
+    pendingEmail: Joi.string()
+      .allow(null)
+      .required()
+      .description("A new email awaiting the token mailed to it"),
     createdAt: Joi.date().required(),
     updatedAt: Joi.date().required(),
   }).label("User"),
@@ -51,10 +72,14 @@ const internals = {
 
 type UserRoute = { Params: IdParams<"userId">; Pres: Pres<"user"> };
 
+interface EmailConfirmation {
+  readonly emailToken: string;
+}
+
 export const usersPlugin: Plugin<void> = {
   name: "users",
   register(server) {
-    const { db } = server.app;
+    const { db, config, mailer } = server.app;
     const tags = ["api", "users"];
 
     server.route({
@@ -109,6 +134,8 @@ export const usersPlugin: Plugin<void> = {
       path: "/users/{userId}",
       options: {
         description: "Update a user (self or admin); isAdmin is not settable",
+        notes:
+          "An admin changes the email directly. Anyone else keeps the old email: the new one shows as pendingEmail and a token is mailed to it (confirm with POST /users/{userId}/email-confirmation); 409 if another account has it, 503 if the mail cannot be sent.",
         tags,
         validate: {
           params: internals.params,
@@ -117,8 +144,58 @@ export const usersPlugin: Plugin<void> = {
         pre: [userFromPath, isSelf],
         response: { schema: internals.user },
       },
-      handler: (request) =>
-        updateUser(db, request.params.userId, request.payload),
+      handler: (request) => {
+        const { userId } = request.params;
+        const input = request.payload;
+        if (input.email === undefined || request.auth.credentials.isAdmin) {
+          return updateUser(db, userId, input);
+        }
+        return requestEmailChange(
+          db,
+          config.jwtSecret,
+          userId,
+          { ...input, email: input.email },
+          (to, emailToken) => mailer.sendEmailChangeToken(to, emailToken),
+        );
+      },
+    });
+    server.route<UserRoute & { Payload: EmailConfirmation }>({
+      method: "POST",
+      path: "/users/{userId}/email-confirmation",
+      options: {
+        description:
+          "Confirm a pending email change with the token mailed to the new address (self)",
+        notes:
+          "The new address becomes the email, and every other session (API token) of the user is revoked.",
+        tags,
+        validate: {
+          params: internals.params,
+          payload: internals.emailConfirmationPayload,
+        },
+        pre: [userFromPath, isSelf],
+        response: { status: { 200: internals.user } },
+        plugins: {
+          "hapi-swagger": {
+            responses: responses(
+              { 200: { description: "The user with the new email" } },
+              [400, 401, 403, 404, 409],
+            ),
+          },
+        },
+      },
+      handler: async (request) => {
+        const { userId } = request.params;
+        const user = await confirmEmailChange(
+          db,
+          config.jwtSecret,
+          userId,
+          request.payload.emailToken,
+          request.auth.credentials.tokenId,
+        );
+        // The revoked sessions stop at once on this instance.
+        server.app.credentialsCache.evictUser(userId);
+        return user;
+      },
     });
     server.route<UserRoute>({
       method: "DELETE",

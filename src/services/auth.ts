@@ -10,6 +10,9 @@ export const MAX_FAILED_ATTEMPTS = 5;
 export interface IssuedJwt {
   readonly token: string;
   readonly expiresAt: Date;
+  readonly userId: number;
+  /** This login changed the user's isAdmin (ADMIN_EMAILS gained or lost their address). */
+  readonly adminChanged: boolean;
 }
 
 const internals = {
@@ -77,15 +80,17 @@ export async function exchangeEmailToken(
     if (spent.count !== 1) {
       return undefined;
     }
-    if (!user.isAdmin && config.adminEmails.includes(email)) {
-      await tx.user.update({ where: { id: user.id }, data: { isAdmin: true }, select: { id: true } });
+    // Admin is exactly "the email is in ADMIN_EMAILS now": recomputed at every login, both ways.
+    const isAdmin = config.adminEmails.includes(email);
+    if (user.isAdmin !== isAdmin) {
+      await tx.user.update({ where: { id: user.id }, data: { isAdmin }, select: { id: true } });
     }
     const expiresAt = new Date(now.getTime() + API_TOKEN_TTL_MS);
     const apiToken = await tx.token.create({
       data: { type: 'API', userId: user.id, expiration: expiresAt },
       select: { id: true },
     });
-    return { token: signApiJwt(config.jwtSecret, apiToken.id, expiresAt), expiresAt };
+    return { token: signApiJwt(config.jwtSecret, apiToken.id, expiresAt), expiresAt, userId: user.id, adminChanged: user.isAdmin !== isAdmin };
   });
 
   if (!issued) {

@@ -114,6 +114,7 @@ function template(method: string, path: string, w: World): Record<string, unknow
     'post /authenticate': () => ({ email: w.student.email, emailToken: '12345678' }),
     'post /users': () => ({ firstName: 'Fuzz', lastName: 'User', email: uniqueEmail('fuzz'), social: { site: 'x' } }),
     'put /users/{userId}': () => ({ firstName: 'Renamed', social: { github: 'fuzz' } }),
+    'post /users/{userId}/email-confirmation': () => ({ emailToken: '12345678' }),
     'post /users/{userId}/courses': () => ({ courseId: w.course, role: 'STUDENT' }),
     'post /courses': () => ({ name: 'Fuzz course', courseDetails: 'Details' }),
     'put /courses/{courseId}': () => ({ name: 'Renamed', courseDetails: 'Changed' }),
@@ -369,9 +370,9 @@ describe('fuzzing every route (fast-check)', () => {
     process.stdout.write(`fuzz: ${sent} requests over ${routes.length} routes in ${((Date.now() - started) / 1000).toFixed(1)} s\n${summary.join('\n')}\n`);
     expect(sent).toBeGreaterThanOrEqual(internals.totalRequests);
     // The generators must reach the handlers and the database, not only bounce off validation:
-    // every route of API.md except /authenticate (no email token here) answered 2xx at least once.
+    // every route of API.md except those that need a mailed token (none here) answered 2xx at least once.
     const reached = [...statuses].filter(([, counts]) => [...counts.keys()].some((code) => code < 300)).map(([route]) => route);
-    const apiRoutes = routes.map((r) => `${r.method.toUpperCase()} ${r.path}`).filter((r) => !r.includes('/swaggerui') && r !== 'POST /authenticate');
+    const apiRoutes = routes.map((r) => `${r.method.toUpperCase()} ${r.path}`).filter((r) => !r.includes('/swaggerui') && r !== 'POST /authenticate' && r !== 'POST /users/{userId}/email-confirmation');
     expect(apiRoutes.filter((route) => !reached.includes(route))).toEqual([]);
   }, 300_000);
 
