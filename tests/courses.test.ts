@@ -23,7 +23,16 @@ describe('courses', () => {
       }
       expect(algebra).toMatchObject({ id: ctx.w.course, name: 'Algebra', courseDetails: 'Algebra details' });
       expect(algebra.tests).toEqual([
-        { id: ctx.w.test, name: 'Midterm', date: '2026-01-15T09:00:00.000Z', courseId: ctx.w.course, updatedAt: expect.any(String) },
+        {
+          id: ctx.w.test,
+          name: 'Midterm',
+          date: '2026-01-15T09:00:00.000Z',
+          weight: 1,
+          released: true,
+          releasedAt: expect.any(String),
+          courseId: ctx.w.course,
+          updatedAt: expect.any(String),
+        },
       ]);
       expect(new Date(algebra.createdAt).toISOString()).toBe(algebra.createdAt);
     });

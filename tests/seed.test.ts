@@ -26,12 +26,15 @@ const internals = {
         id: true,
         name: true,
         courseDetails: true,
+        gradingScale: true,
         members: { select: { role: true, user: { select: { email: true } } }, orderBy: { userId: 'asc' } },
         tests: {
           select: {
             id: true,
             name: true,
             date: true,
+            weight: true,
+            released: true,
             results: { select: { id: true, result: true, student: { select: { email: true } }, gradedBy: { select: { email: true } } }, orderBy: { studentId: 'asc' } },
           },
           orderBy: { id: 'asc' },
@@ -101,12 +104,32 @@ describe('demo seed', () => {
     }
   });
 
+  test('the grading workflow: weighted tests, a custom scale, a graded test not released yet', async () => {
+    await seedDemoData(db);
+    const { courses } = await internals.snapshot(db);
+    const algebra = courses.find((course) => course.name === 'Demo: Algebra I');
+    expect(algebra?.tests.map((test) => [test.name, test.weight, test.released])).toEqual([
+      ['Midterm', 1, true],
+      ['Final exam', 2, true],
+    ]);
+    const history = courses.find((course) => course.name === 'Demo: History of Computing');
+    expect(history?.gradingScale).toEqual([
+      { letter: 'Merit', min: 750 },
+      { letter: 'Pass', min: 500 },
+      { letter: 'Fail', min: 0 },
+    ]);
+    const held = history?.tests.find((test) => test.name === 'Final exam');
+    expect(held).toMatchObject({ weight: 3, released: false });
+    expect(held?.results.length).toBeGreaterThan(0);
+  });
+
   test('a later run restores demo rows changed or removed through the API', async () => {
     await seedDemoData(db);
     const before = await internals.snapshot(db);
     const course = before.courses[0];
     const result = course.tests[0].results[0];
     await db.testResult.update({ where: { id: result.id }, data: { result: 1 } });
+    await db.test.update({ where: { id: course.tests[1].id }, data: { weight: 7, released: false } });
     const studentEmail = course.members.find((member) => member.role === 'STUDENT')?.user.email as string;
     await db.courseEnrollment.deleteMany({ where: { courseId: course.id, user: { email: studentEmail } } });
     await db.user.update({ where: { email: DEMO.admin.email }, data: { lastName: 'Edited' } });

@@ -10,7 +10,16 @@ describe('tests', () => {
     test('the teacher adds a test', async () => {
       const res = await ctx.server.inject({ method: 'POST', url: `/courses/${ctx.w.course}/tests`, headers: ctx.w.teacher.headers, payload });
       expect(res.statusCode).toBe(201);
-      expect(json(res)).toEqual({ id: expect.any(Number), name: 'Final', date: payload.date, courseId: ctx.w.course, updatedAt: expect.any(String) });
+      expect(json(res)).toEqual({
+        id: expect.any(Number),
+        name: 'Final',
+        date: payload.date,
+        weight: 1,
+        released: true,
+        releasedAt: expect.any(String),
+        courseId: ctx.w.course,
+        updatedAt: expect.any(String),
+      });
     });
 
     test('students and other teachers get 403, admins 201, unknown course 404', async () => {

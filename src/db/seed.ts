@@ -24,7 +24,17 @@ export interface DemoCourse {
   readonly teacher: string;
   /** Emails of its demo students. */
   readonly students: readonly string[];
-  readonly tests: ReadonlyArray<{ readonly name: string; readonly date: string; readonly graded: boolean }>;
+  /** A custom grading scale (the database default A/B/C/D/F otherwise). */
+  readonly gradingScale?: ReadonlyArray<{ readonly letter: string; readonly min: number }>;
+  readonly tests: ReadonlyArray<{
+    readonly name: string;
+    readonly date: string;
+    readonly graded: boolean;
+    /** Relative weight in the final grade (default 1). */
+    readonly weight?: number;
+    /** false: graded but held back from the students (default true). */
+    readonly released?: boolean;
+  }>;
 }
 
 export interface SeedSummary {
@@ -64,8 +74,9 @@ export const DEMO = {
       teacher: 'teacher1@example.com',
       students: [1, 2, 3, 4, 5, 6].map(studentEmail),
       tests: [
-        { name: 'Midterm', date: '2026-03-10T09:00:00.000Z', graded: true },
-        { name: 'Final exam', date: '2026-06-16T09:00:00.000Z', graded: true },
+        { name: 'Midterm', date: '2026-03-10T09:00:00.000Z', graded: true, weight: 1 },
+        // Counts twice as much as the midterm in the final grade.
+        { name: 'Final exam', date: '2026-06-16T09:00:00.000Z', graded: true, weight: 2 },
       ],
     },
     {
@@ -73,9 +84,15 @@ export const DEMO = {
       courseDetails: 'From the Analytical Engine to the Internet. Demo course created by npm run db:seed.',
       teacher: 'teacher2@example.com',
       students: [4, 5, 6, 7, 8, 9].map(studentEmail),
+      gradingScale: [
+        { letter: 'Merit', min: 750 },
+        { letter: 'Pass', min: 500 },
+        { letter: 'Fail', min: 0 },
+      ],
       tests: [
-        { name: 'Essay', date: '2026-03-12T13:00:00.000Z', graded: true },
-        { name: 'Final exam', date: '2026-06-18T13:00:00.000Z', graded: true },
+        { name: 'Essay', date: '2026-03-12T13:00:00.000Z', graded: true, weight: 1 },
+        // Graded but not released yet: students do not see it (PUT {"released": true} emails them).
+        { name: 'Final exam', date: '2026-06-18T13:00:00.000Z', graded: true, weight: 3, released: false },
       ],
     },
     {
@@ -116,11 +133,12 @@ const internals = {
       orderBy: { id: 'asc' },
       select: { id: true },
     });
+    const data = { courseDetails: course.courseDetails, ...(course.gradingScale && { gradingScale: course.gradingScale }) };
     if (existing) {
-      await tx.course.update({ where: { id: existing.id }, data: { courseDetails: course.courseDetails }, select: { id: true } });
+      await tx.course.update({ where: { id: existing.id }, data, select: { id: true } });
       return existing.id;
     }
-    const created = await tx.course.create({ data: { name: course.name, courseDetails: course.courseDetails }, select: { id: true } });
+    const created = await tx.course.create({ data: { name: course.name, ...data }, select: { id: true } });
     return created.id;
   },
 
@@ -133,13 +151,15 @@ const internals = {
     });
   },
 
-  async upsertTest(tx: Tx, courseId: number, name: string, date: Date): Promise<number> {
+  async upsertTest(tx: Tx, courseId: number, test: DemoCourse['tests'][number]): Promise<number> {
+    const { name } = test;
+    const data = { date: new Date(test.date), weight: test.weight ?? 1, released: test.released ?? true };
     const existing = await tx.test.findFirst({ where: { courseId, name }, orderBy: { id: 'asc' }, select: { id: true } });
     if (existing) {
-      await tx.test.update({ where: { id: existing.id }, data: { date }, select: { id: true } });
+      await tx.test.update({ where: { id: existing.id }, data, select: { id: true } });
       return existing.id;
     }
-    const created = await tx.test.create({ data: { courseId, name, date }, select: { id: true } });
+    const created = await tx.test.create({ data: { courseId, name, ...data }, select: { id: true } });
     return created.id;
   },
 };
@@ -168,7 +188,7 @@ export async function seedDemoData(db: Db): Promise<SeedSummary> {
         enrollments += 1 + course.students.length;
 
         for (const [testIndex, test] of course.tests.entries()) {
-          const testId = await internals.upsertTest(tx, courseId, test.name, new Date(test.date));
+          const testId = await internals.upsertTest(tx, courseId, test);
           tests += 1;
           if (!test.graded) {
             continue;

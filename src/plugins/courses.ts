@@ -2,17 +2,47 @@
 import type { Plugin } from '@hapi/hapi';
 import Joi from 'joi';
 import { courseFromPath, teachesCourse, type Pres } from '../auth/policies';
-import { idParams, listQuery, longText, responses, shortText, type IdParams } from '../schemas/common';
+import { idParams, listQuery, longText, responses, shortText, text, type IdParams } from '../schemas/common';
 import { courseSchema } from '../schemas/resources';
 import * as courses from '../services/courses';
 import type { ListQuery } from '../services/types';
 
+const scaleEntry = Joi.object({
+  letter: text.trim().min(1).max(5).required(),
+  min: Joi.number().integer().min(0).max(1000).required().description('Lowest final grade (result units) with this letter'),
+})
+  .messages({ 'object.base': '"gradingScale" entries must be objects with a letter and a min' })
+  .label('GradeLetterInput');
+
+// 1–20 entries, unique letters and mins, exactly one entry with min 0 (so every grade has a letter).
+const gradingScale = Joi.array<courses.GradeLetter[]>()
+  .items(scaleEntry)
+  .min(1)
+  .max(20)
+  .unique((a: { letter: string }, b: { letter: string }) => a.letter.toLowerCase() === b.letter.toLowerCase())
+  .unique('min')
+  .has(Joi.object({ min: Joi.valid(0) }).unknown())
+  // The labels name the OpenAPI definitions; the messages name the field.
+  .messages({
+    'array.base': '"gradingScale" must be an array of letters with their min',
+    'array.min': '"gradingScale" needs at least 1 entry',
+    'array.max': '"gradingScale" allows at most 20 entries',
+    'array.unique': '"gradingScale[{{#pos}}]" repeats the letter or the min of an earlier entry',
+    'array.hasUnknown': '"gradingScale" needs an entry with min 0',
+  })
+  .description('Letters by minimum final grade; default A 900, B 800, C 700, D 600, F 0')
+  .label('GradingScaleInput');
+
 const internals = {
   params: idParams('courseId'),
-  createPayload: Joi.object<courses.CourseInput, true>({ name: shortText.required(), courseDetails: longText.required() }).label(
-    'CourseCreate',
-  ),
-  updatePayload: Joi.object<Partial<courses.CourseInput>, true>({ name: shortText, courseDetails: longText }).min(1).label('CourseUpdate'),
+  createPayload: Joi.object<courses.CourseInput, true>({
+    name: shortText.required(),
+    courseDetails: longText.required(),
+    gradingScale,
+  }).label('CourseCreate'),
+  updatePayload: Joi.object<Partial<courses.CourseInput>, true>({ name: shortText, courseDetails: longText, gradingScale })
+    .min(1)
+    .label('CourseUpdate'),
 };
 
 type CourseRoute = { Params: IdParams<'courseId'>; Pres: Pres<'course'> };

@@ -9,14 +9,28 @@ export const testSchema = Joi.object({
   id: int.required(),
   name: Joi.string().required(),
   date: Joi.date().required(),
+  weight: int.min(0).max(1000).required().description('Relative weight in the final grade (0 = does not count)'),
+  released: Joi.boolean().required().description('Students see the results only of released tests'),
+  releasedAt: Joi.date().allow(null).required().description('When `released` last became true; null while unreleased'),
   courseId: int.required(),
   updatedAt: Joi.date().required(),
 }).label('Test');
+
+export const gradingScaleSchema = Joi.array()
+  .items(
+    Joi.object({
+      letter: Joi.string().required(),
+      min: int.min(0).max(1000).required().description('Lowest final grade (result units) with this letter'),
+    }).label('GradeLetter'),
+  )
+  .description('Letters by minimum final grade, sorted by min descending')
+  .label('GradingScale');
 
 export const courseSchema = Joi.object({
   id: int.required(),
   name: Joi.string().required(),
   courseDetails: Joi.string().required(),
+  gradingScale: gradingScaleSchema.required(),
   createdAt: Joi.date().required(),
   updatedAt: Joi.date().required(),
   tests: Joi.array().items(testSchema).required(),

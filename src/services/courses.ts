@@ -1,7 +1,7 @@
 // Courses: queries and domain rules. No Hapi here. A missing course on read throws notFound('Course');
 // update and delete of a missing row raise Prisma's P2025, which src/errors.ts maps to 404 (their
 // routes' courseFromPath loader answers 404 before that can happen).
-import type { Prisma } from '@prisma/client';
+import { Prisma } from '@prisma/client';
 import type { Db } from '../db/prisma';
 import { notFound } from './errors';
 import type { ListQuery } from './types';
@@ -11,14 +11,21 @@ const courseSelect = {
   id: true,
   name: true,
   courseDetails: true,
+  gradingScale: true,
   createdAt: true,
   updatedAt: true,
   tests: { select: testSelect, orderBy: { id: 'asc' } },
 } as const;
 
+export interface GradeLetter {
+  readonly letter: string;
+  readonly min: number;
+}
+
 export interface CourseInput {
   readonly name: string;
   readonly courseDetails: string;
+  readonly gradingScale?: GradeLetter[];
 }
 
 /** What authorization needs about a course: that it exists, and the caller's role in it. */
@@ -48,21 +55,45 @@ export interface JsonTest {
   readonly id: number;
   readonly name: string;
   readonly date: string;
+  readonly weight: number;
+  readonly released: boolean;
+  readonly releasedAt: string | null;
   readonly courseId: number;
   readonly updatedAt: string;
 }
 
 export const utc = (text: string): Date => new Date(`${text}Z`);
 
+/** A test row aggregated by json_build_object (alias t), in the column order of testSelect. */
+export const jsonTestSql = Prisma.sql`json_build_object('id', t."id", 'name', t."name", 'date', t."date", 'weight', t."weight",
+  'released', t."released", 'releasedAt', t."releasedAt", 'courseId', t."courseId", 'updatedAt', t."updatedAt")`;
+
+/** JsonTest → the shape Prisma returns for testSelect. */
+export function fromJsonTest(test: JsonTest) {
+  return {
+    ...test,
+    date: utc(test.date),
+    releasedAt: test.releasedAt === null ? null : utc(test.releasedAt),
+    updatedAt: utc(test.updatedAt),
+  };
+}
+
+/** Stored (and so returned) sorted by min descending: the letter of a grade is the first entry at or below it. */
+const sortScale = (scale: readonly GradeLetter[]) =>
+  [...scale].map(({ letter, min }) => ({ letter, min })).sort((a, b) => b.min - a.min);
+
+const courseData = <T extends Partial<CourseInput>>(input: T) => ({
+  ...input,
+  ...(input.gradingScale && { gradingScale: sortScale(input.gradingScale) }),
+});
+
 export async function getCourse(db: Db, courseId: number): Promise<CourseView> {
   // The hot path, in ONE statement: findUnique with nested `tests` costs two round trips (the course,
   // then its tests), and the Rust-free client's per-statement overhead dominates this request.
   // Same columns and order as courseSelect; tests/courses.test.ts covers the shape.
   const [course] = await db.$queryRaw<Array<Omit<CourseView, 'tests'> & { tests: JsonTest[] }>>`
-    SELECT c."id", c."name", c."courseDetails", c."createdAt", c."updatedAt",
-           COALESCE((SELECT json_agg(json_build_object('id', t."id", 'name', t."name", 'date', t."date",
-                                                       'courseId', t."courseId", 'updatedAt', t."updatedAt")
-                                     ORDER BY t."id")
+    SELECT c."id", c."name", c."courseDetails", c."gradingScale", c."createdAt", c."updatedAt",
+           COALESCE((SELECT json_agg(${jsonTestSql} ORDER BY t."id")
                      FROM "tests" t WHERE t."courseId" = c."id"), '[]'::json) AS "tests"
     FROM "courses" c
     WHERE c."id" = ${courseId}`;
@@ -71,20 +102,20 @@ export async function getCourse(db: Db, courseId: number): Promise<CourseView> {
   }
   return {
     ...course,
-    tests: course.tests.map((test) => ({ ...test, date: utc(test.date), updatedAt: utc(test.updatedAt) })),
+    tests: course.tests.map(fromJsonTest),
   };
 }
 
 /** Creates the course and makes its creator a TEACHER of it, atomically (one nested create). */
 export function createCourse(db: Db, creatorId: number, input: CourseInput) {
   return db.course.create({
-    data: { ...input, members: { create: { userId: creatorId, role: 'TEACHER' } } },
+    data: { ...courseData(input), members: { create: { userId: creatorId, role: 'TEACHER' } } },
     select: courseSelect,
   });
 }
 
 export function updateCourse(db: Db, courseId: number, input: Partial<CourseInput>) {
-  return db.course.update({ where: { id: courseId }, data: input, select: courseSelect });
+  return db.course.update({ where: { id: courseId }, data: courseData(input), select: courseSelect });
 }
 
 /** Tests, results, enrollments and feedback go too (onDelete: Cascade in the schema). */

@@ -1,7 +1,7 @@
 // Per-test statistics and the per-course gradebook, computed with a fixed number of SQL statements
 // whatever the class size.
 import type { Db } from '../db/prisma';
-import { utc, type JsonTest } from './courses';
+import { fromJsonTest, jsonTestSql, type JsonTest } from './courses';
 
 export interface TestStats {
   readonly testId: number;
@@ -27,7 +27,7 @@ export async function testStats(db: Db, testId: number): Promise<TestStats> {
 }
 
 export interface Gradebook {
-  readonly tests: Array<{ id: number; name: string; date: Date; courseId: number; updatedAt: Date }>;
+  readonly tests: Array<ReturnType<typeof fromJsonTest>>;
   readonly students: Array<{
     id: number;
     email: string;
@@ -48,9 +48,7 @@ export interface Gradebook {
 export async function gradebook(db: Db, courseId: number): Promise<Gradebook> {
   const [row] = await db.$queryRaw<Array<{ tests: JsonTest[]; students: Array<Omit<Gradebook['students'][number], 'average'>> }>>`
     SELECT
-      COALESCE((SELECT json_agg(json_build_object('id', t."id", 'name', t."name", 'date', t."date",
-                                                  'courseId', t."courseId", 'updatedAt', t."updatedAt")
-                                ORDER BY t."date", t."id")
+      COALESCE((SELECT json_agg(${jsonTestSql} ORDER BY t."date", t."id")
                 FROM "tests" t WHERE t."courseId" = ${courseId}), '[]'::json) AS "tests",
       COALESCE((SELECT json_agg(json_build_object('id', u."id", 'email', u."email", 'firstName', u."firstName",
                                                   'lastName', u."lastName", 'results', COALESCE(r."results", '{}'::json))
@@ -63,7 +61,7 @@ export async function gradebook(db: Db, courseId: number): Promise<Gradebook> {
                            GROUP BY tr."studentId") r ON r."studentId" = u."id"
                 WHERE e."courseId" = ${courseId} AND e."role" = 'STUDENT'), '[]'::json) AS "students"`;
   return {
-    tests: row.tests.map((test) => ({ ...test, date: utc(test.date), updatedAt: utc(test.updatedAt) })),
+    tests: row.tests.map(fromJsonTest),
     students: row.students.map((student) => {
       const results = Object.values(student.results);
       const total = results.reduce((sum, result) => sum + result, 0);

@@ -2,11 +2,24 @@
 import type { Db } from '../db/prisma';
 import { notFound } from './errors';
 
-export const testSelect = { id: true, name: true, date: true, courseId: true, updatedAt: true } as const;
+export const testSelect = {
+  id: true,
+  name: true,
+  date: true,
+  weight: true,
+  released: true,
+  releasedAt: true,
+  courseId: true,
+  updatedAt: true,
+} as const;
 
 export interface TestInput {
   readonly name: string;
   readonly date: Date;
+  /** Relative weight in the final grade, 0–1000 (default 1). */
+  readonly weight?: number;
+  /** Students see results only of released tests (default true). releasedAt is kept by a database trigger. */
+  readonly released?: boolean;
 }
 
 /** What authorization needs about a test: that it exists and which course it belongs to. */
