@@ -71,6 +71,8 @@ const matrix: Row[] = [
   // Reports.
   { method: 'get', path: '/courses/tests/{testId}/stats', url: (w) => `/courses/tests/${w.test}/stats`, expect: [401, 403, 403, 200, 200] },
   { method: 'get', path: '/courses/{courseId}/gradebook', url: (w) => `/courses/${w.course}/gradebook`, expect: [401, 403, 403, 200, 200] },
+  { method: 'get', path: '/courses/{courseId}/grades', url: (w) => `/courses/${w.course}/grades`, expect: [401, 403, 403, 200, 200] },
+  { method: 'get', path: '/users/{userId}/grades', url: (w) => `/users/${w.student.id}/grades`, expect: [401, 200, 403, 403, 200] },
 
   // Feedback.
   { method: 'post', path: '/courses/{courseId}/feedback', mutates: true, url: (w) => `/courses/${w.course}/feedback`, payload: () => ({ feedback: 'Nice' }), expect: [401, 201, 403, 403, 201] },

@@ -128,8 +128,19 @@ describe('stats and gradebook', () => {
           lastName: "O'Neil",
           results: { [tests[0]]: 800, [tests[1]]: 905 },
           average: 852.5,
+          finalGrade: 852.5,
+          letter: 'B',
         },
-        { id: students[1].id, email: students[1].email, firstName: 'Test', lastName: 'User', results: { [tests[0]]: 600 }, average: 600 },
+        {
+          id: students[1].id,
+          email: students[1].email,
+          firstName: 'Test',
+          lastName: 'User',
+          results: { [tests[0]]: 600 },
+          average: 600,
+          finalGrade: 600,
+          letter: 'D',
+        },
       ]);
     });
 
@@ -139,10 +150,10 @@ describe('stats and gradebook', () => {
       expect(res.headers['content-type']).toMatch(/^text\/csv/);
       expect(res.headers['content-disposition']).toMatch(/attachment; filename=".*\.csv"/);
       const rows: string[][] = parse(res.payload);
-      expect(rows[0]).toEqual(['id', 'email', 'firstName', 'lastName', `T1 (#${tests[0]})`, `'=cmd|calc (#${tests[1]})`, 'average']);
+      expect(rows[0]).toEqual(['id', 'email', 'firstName', 'lastName', `T1 (#${tests[0]})`, `'=cmd|calc (#${tests[1]})`, 'average', 'finalGrade', 'letter']);
       expect(rows).toHaveLength(3);
-      expect(rows[1]).toEqual([String(students[0].id), students[0].email, 'Ann, "the brain"', "O'Neil", '800', '905', '852.5']);
-      expect(rows[2]).toEqual([String(students[1].id), students[1].email, 'Test', 'User', '600', '', '600']);
+      expect(rows[1]).toEqual([String(students[0].id), students[0].email, 'Ann, "the brain"', "O'Neil", '800', '905', '852.5', '852.5', 'B']);
+      expect(rows[2]).toEqual([String(students[1].id), students[1].email, 'Test', 'User', '600', '', '600', '600', 'D']);
     });
 
     test('JSON stays the default when JSON is preferred', async () => {

@@ -1,11 +1,15 @@
-// Reports: GET /courses/tests/{testId}/stats and GET /courses/{courseId}/gradebook (JSON or CSV).
+// Reports: GET /courses/tests/{testId}/stats, GET /courses/{courseId}/gradebook and
+// GET /courses/{courseId}/grades (JSON or CSV), GET /users/{userId}/grades.
 import Accept from '@hapi/accept';
-import type { Plugin, Request } from '@hapi/hapi';
+import type { Plugin, Request, ResponseToolkit } from '@hapi/hapi';
 import { stringify } from 'csv-stringify/sync';
-import { courseFromPath, teachesCourse, teachesTestCourse, testFromPath, type Pres } from '../auth/policies';
-import { idParams, responses, type IdParams } from '../schemas/common';
-import { gradebookSchema, statsSchema } from '../schemas/resources';
+import Joi from 'joi';
+import { courseFromPath, isSelf, teachesCourse, teachesTestCourse, testFromPath, userFromPath, type Pres } from '../auth/policies';
+import { idParams, listQuery, responses, type IdParams } from '../schemas/common';
+import { courseGradesSchema, gradebookSchema, statsSchema, userGradesSchema } from '../schemas/resources';
 import * as reports from '../services/gradebook';
+import * as grades from '../services/grades';
+import type { ListQuery } from '../services/types';
 
 const internals = {
   /** Content negotiation (q-values honoured): CSV only when the client prefers it; JSON wins ties. */
@@ -29,6 +33,8 @@ const internals = {
       'lastName',
       ...book.tests.map((test) => internals.safeCell(`${test.name} (#${test.id})`)),
       'average',
+      'finalGrade',
+      'letter',
     ];
     const rows = book.students.map((student) => [
       student.id,
@@ -37,9 +43,42 @@ const internals = {
       internals.safeCell(student.lastName),
       ...book.tests.map((test) => student.results[String(test.id)] ?? ''),
       student.average ?? '',
+      student.finalGrade ?? '',
+      internals.safeCell(student.letter),
     ]);
     return stringify([header, ...rows]);
   },
+
+  gradesToCsv(report: grades.CourseGrades): string {
+    const header = ['id', 'email', 'firstName', 'lastName', 'finalGrade', 'letter', 'graded', 'missing'];
+    const rows = report.students.map((student) => [
+      student.id,
+      internals.safeCell(student.email),
+      internals.safeCell(student.firstName),
+      internals.safeCell(student.lastName),
+      student.finalGrade ?? '',
+      internals.safeCell(student.letter),
+      student.graded,
+      student.missing,
+    ]);
+    return stringify([header, ...rows]);
+  },
+
+  /** JSON, or CSV as an attachment when the client prefers it: one negotiation for every report. */
+  negotiate<T extends object>(request: Pick<Request, 'headers'>, h: Pick<ResponseToolkit, 'response'>, body: T, toCsv: (body: T) => string, filename: string) {
+    if (internals.wantsCsv(request)) {
+      return h
+        .response(toCsv(body))
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${filename}"`)
+        .vary('accept');
+    }
+    return h.response(body).vary('accept');
+  },
+
+  gradesQuery: Joi.object<{ missing?: 'zero' }, true>({
+    missing: Joi.string().valid('zero').description('zero: a weighted past-dated test without a result counts as 0'),
+  }),
 };
 
 export const gradebookPlugin: Plugin<void> = {
@@ -78,15 +117,44 @@ export const gradebookPlugin: Plugin<void> = {
       async handler(request, h) {
         const { courseId } = request.params;
         const book = await reports.gradebook(db, courseId);
-        if (internals.wantsCsv(request)) {
-          return h
-            .response(internals.toCsv(book))
-            .type('text/csv; charset=utf-8')
-            .header('content-disposition', `attachment; filename="course-${courseId}-gradebook.csv"`)
-            .vary('accept');
-        }
-        return h.response(book).vary('accept');
+        return internals.negotiate(request, h, book, internals.toCsv, `course-${courseId}-gradebook.csv`);
       },
+    });
+    server.route<{ Params: IdParams<'courseId'>; Query: { missing?: 'zero' }; Pres: Pres<'course'> }>({
+      method: 'GET',
+      path: '/courses/{courseId}/grades',
+      options: {
+        description:
+          "Final grades of a course's students: the weighted mean of their results, rounded half up to one decimal, and its letter (teachers of the course, admins). `?missing=zero` counts weighted past-dated tests without a result as 0. `Accept: text/csv` answers CSV, one row per student",
+        tags: ['api', 'reports'],
+        validate: { params: idParams('courseId'), query: internals.gradesQuery },
+        pre: [courseFromPath, teachesCourse],
+        plugins: {
+          'hapi-swagger': {
+            produces: ['application/json', 'text/csv'],
+            responses: responses({ 200: { description: 'Students by id with their final grade', schema: courseGradesSchema } }),
+          },
+        },
+      },
+      async handler(request, h) {
+        const { courseId } = request.params;
+        const report = await grades.courseGrades(db, courseId, { releasedOnly: false, missingZero: request.query.missing === 'zero' });
+        return internals.negotiate(request, h, report, internals.gradesToCsv, `course-${courseId}-grades.csv`);
+      },
+    });
+    server.route<{ Params: IdParams<'userId'>; Query: ListQuery; Pres: Pres<'user'> }>({
+      method: 'GET',
+      path: '/users/{userId}/grades',
+      options: {
+        description:
+          "A user's final grade and letter in each course they are a STUDENT of, by courseId, from released results only: what the student sees (yourself, admins)",
+        tags: ['api', 'reports'],
+        validate: { params: idParams('userId'), query: listQuery },
+        pre: [userFromPath, isSelf],
+        response: { status: { 200: userGradesSchema } },
+        plugins: { 'hapi-swagger': { responses: responses({ 200: { description: 'Courses by id with the final grade' } }) } },
+      },
+      handler: (request) => grades.userGrades(db, request.params.userId, request.query),
     });
   },
 };

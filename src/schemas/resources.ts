@@ -91,7 +91,42 @@ export const gradebookSchema = Joi.object({
         lastName: Joi.string().allow(null).required(),
         results: Joi.object().pattern(Joi.string(), int).required().description('testId → result'),
         average: nullableNumber,
+        finalGrade: nullableNumber.description('Weighted final grade in result units, one decimal (every test, released or not)'),
+        letter: Joi.string().allow(null).required().description("The course's letter for finalGrade"),
       }).label('GradebookStudent'),
     )
     .required(),
 }).label('Gradebook');
+
+const finalGrade = Joi.number().min(0).max(1000).allow(null).required().description('Weighted final grade in result units (0–1000), rounded half up to one decimal; null when no weighted test counts');
+const letter = Joi.string().allow(null).required().description('The grading scale entry with the highest min at or below finalGrade');
+
+export const courseGradesSchema = Joi.object({
+  courseId: int.required(),
+  gradingScale: gradingScaleSchema.required(),
+  students: Joi.array()
+    .items(
+      Joi.object({
+        id: int.required(),
+        email: Joi.string().required(),
+        firstName: Joi.string().allow(null).required(),
+        lastName: Joi.string().allow(null).required(),
+        finalGrade,
+        letter,
+        graded: int.min(0).required().description('Weighted tests with a result'),
+        missing: int.min(0).required().description('Weighted past-dated tests without a result'),
+      }).label('StudentGrade'),
+    )
+    .required(),
+}).label('CourseGrades');
+
+export const userGradesSchema = Joi.array()
+  .items(
+    Joi.object({
+      courseId: int.required(),
+      courseName: Joi.string().required(),
+      finalGrade,
+      letter,
+    }).label('UserCourseGrade'),
+  )
+  .label('UserGrades');

@@ -1,7 +1,9 @@
 // Per-test statistics and the per-course gradebook, computed with a fixed number of SQL statements
 // whatever the class size.
+import { Prisma } from '@prisma/client';
 import type { Db } from '../db/prisma';
 import { fromJsonTest, jsonTestSql, type JsonTest } from './courses';
+import { finalGradeSql } from './grades';
 
 export interface TestStats {
   readonly testId: number;
@@ -37,6 +39,9 @@ export interface Gradebook {
     results: Record<string, number>;
     /** Mean of the student's results, one decimal; null without results. */
     average: number | null;
+    /** The final grade (src/services/grades.ts) over every test, released or not, and its letter. */
+    finalGrade: number | null;
+    letter: string | null;
   }>;
 }
 
@@ -46,12 +51,19 @@ export interface Gradebook {
  * student, through the tests(courseId) and test_results(testId, studentId) indexes).
  */
 export async function gradebook(db: Db, courseId: number): Promise<Gradebook> {
+  const grade = finalGradeSql(
+    Prisma.sql`${courseId}::int`,
+    Prisma.sql`u."id"`,
+    Prisma.sql`(SELECT "gradingScale" FROM "courses" WHERE "id" = ${courseId})`,
+    { releasedOnly: false, missingZero: false },
+  );
   const [row] = await db.$queryRaw<Array<{ tests: JsonTest[]; students: Array<Omit<Gradebook['students'][number], 'average'>> }>>`
     SELECT
       COALESCE((SELECT json_agg(${jsonTestSql} ORDER BY t."date", t."id")
                 FROM "tests" t WHERE t."courseId" = ${courseId}), '[]'::json) AS "tests",
       COALESCE((SELECT json_agg(json_build_object('id', u."id", 'email', u."email", 'firstName', u."firstName",
-                                                  'lastName', u."lastName", 'results', COALESCE(r."results", '{}'::json))
+                                                  'lastName', u."lastName", 'results', COALESCE(r."results", '{}'::json),
+                                                  'finalGrade', g."finalGrade", 'letter', g."letter")
                                 ORDER BY u."id")
                 FROM "course_enrollments" e
                 JOIN "users" u ON u."id" = e."userId"
@@ -59,6 +71,7 @@ export async function gradebook(db: Db, courseId: number): Promise<Gradebook> {
                            FROM "test_results" tr JOIN "tests" t ON t."id" = tr."testId"
                            WHERE t."courseId" = ${courseId}
                            GROUP BY tr."studentId") r ON r."studentId" = u."id"
+                CROSS JOIN LATERAL (${grade}) g
                 WHERE e."courseId" = ${courseId} AND e."role" = 'STUDENT'), '[]'::json) AS "students"`;
   return {
     tests: row.tests.map(fromJsonTest),

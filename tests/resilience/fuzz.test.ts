@@ -184,12 +184,12 @@ function idArb(valid: number[], ids: number[]): fc.Arbitrary<string> {
 
 function queryArb(): fc.Arbitrary<string> {
   const value = fc.oneof(
-    fc.constantFrom('1', '100', '101', '0', '-1', '2147483647', '2147483648', '1.5', '1e2', 'abc', ''),
+    fc.constantFrom('1', '100', '101', '0', '-1', '2147483647', '2147483648', '1.5', '1e2', 'abc', '', 'zero', 'ZERO'),
     edgeNumbers.map(String),
     junkString.map((s) => s.slice(0, 2000)),
   );
   return fc
-    .dictionary(fc.oneof({ weight: 4, arbitrary: fc.constantFrom('take', 'skip') }, { weight: 1, arbitrary: fc.string({ maxLength: 10 }) }), fc.oneof(value, fc.array(value, { minLength: 2, maxLength: 3 })), {
+    .dictionary(fc.oneof({ weight: 4, arbitrary: fc.constantFrom('take', 'skip', 'missing', 'studentId') }, { weight: 1, arbitrary: fc.string({ maxLength: 10 }) }), fc.oneof(value, fc.array(value, { minLength: 2, maxLength: 3 })), {
       maxKeys: 3,
     })
     .map((query) => {
