@@ -26,8 +26,8 @@ export async function isMigrated(databaseUrl: string): Promise<boolean> {
 }
 
 export async function migrateDeploy(databaseUrl: string): Promise<void> {
-  // `migrate deploy` stays alive ~10 s after finishing (a timer in Prisma 6.19's WebAssembly engine
-  // that nothing cancels); `migrate status` exits at once. So restarts check first.
+  // A restart usually has nothing to apply: `migrate status` answers that without taking the
+  // migration lock that `migrate deploy` takes.
   if (await isMigrated(databaseUrl)) {
     return;
   }
