@@ -33,6 +33,8 @@ describe('delivery files', () => {
     expect(app.env.NODE_ENV.value).toBe('production');
     expect(app.env.PGSSLMODE.value).toBe('no-verify');
     expect(app.addons.map((addon: { plan: string }) => addon.plan).join()).toMatch(/^heroku-postgresql:/);
+    // No placeholder URL: the button page links to whatever is here.
+    expect(app.repository).toBeUndefined();
     // Every variable the config module reads is documented for the button (DATABASE_URL comes from the add-on).
     for (const name of ['SENDGRID_API_KEY', 'EMAIL_FROM', 'ADMIN_EMAILS', 'REDIS_URL', 'DB_POOL_SIZE', 'TRUST_PROXY']) {
       expect(app.env).toHaveProperty(name);
@@ -52,12 +54,37 @@ describe('delivery files', () => {
     expect(lines.release).toBe('npx prisma migrate deploy');
   });
 
-  test('package.json pins Node and builds what the buildpack needs', () => {
+  test('package.json pins the Heroku Node line, and the second Node run of CI uses the same major', () => {
     const pkg = JSON.parse(read('package.json'));
-    expect(pkg.engines.node).toMatch(/^\d+\.x$/);
+    expect(pkg.engines.node).toBe('24.x');
+    const ciVersion = /NODE_CI_VERSION:-(\d+)\.\d+\.\d+/.exec(read('.ci/with-node'));
+    expect(ciVersion?.[1]).toBe('24');
+    // Node 20 can still install (npm warns about the engine instead of refusing).
+    expect(read('.npmrc')).toMatch(/^engine-strict=false$/m);
     expect(pkg.scripts.build).toMatch(/prisma generate/);
     expect(pkg.scripts.build).toMatch(/tsc/);
     // The release phase runs after devDependencies are pruned.
     expect(Object.keys(pkg.dependencies)).toEqual(expect.arrayContaining(['prisma', '@prisma/adapter-pg', 'pg']));
+  });
+
+  test('the workflow pins every action to a commit SHA and takes Node from engines.node', () => {
+    const workflow = read('.github/workflows/ci.yml');
+    const uses = [...workflow.matchAll(/uses:\s*(\S+)(.*)/g)];
+    expect(uses.length).toBeGreaterThan(0);
+    for (const [, action, comment] of uses) {
+      expect({ action, pinned: /@[0-9a-f]{40}$/.test(action), version: /#\s*v\d+\.\d+\.\d+/.test(comment) }).toEqual({
+        action,
+        pinned: true,
+        version: true,
+      });
+    }
+    expect(workflow).not.toMatch(/node-version:/);
+    expect(workflow.match(/node-version-file: package\.json/g)).toHaveLength(2);
+  });
+
+  test('Dependabot watches npm and the GitHub Actions', () => {
+    const config = read('.github/dependabot.yml');
+    expect(config).toMatch(/package-ecosystem: npm/);
+    expect(config).toMatch(/package-ecosystem: github-actions/);
   });
 });
