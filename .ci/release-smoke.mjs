@@ -44,7 +44,8 @@ async function tokenFromLog(email) {
       if (!line.includes(email)) continue;
       try {
         const entry = JSON.parse(line);
-        if (entry.to === email && entry.emailToken) return entry.emailToken;
+        // `kind` (login / emailChange) exists in newer releases only.
+        if (entry.to === email && entry.emailToken && (entry.kind ?? 'login') === 'login') return entry.emailToken;
       } catch {
         // not a JSON log line
       }
