@@ -14,21 +14,23 @@ export interface DefaultDatabase {
 /** The embedded cluster's directory (dist/db/ or src/db/ → project root). */
 export const EMBEDDED_DATA_DIR = path.resolve(__dirname, '..', '..', '.data', 'postgres');
 
-export async function openDefaultDatabase(databaseUrl: string | undefined, logger: Logger): Promise<DefaultDatabase> {
+/** `whileStarting`: work the caller can do while the embedded PostgreSQL starts (called at once otherwise). */
+export async function openDefaultDatabase(
+  databaseUrl: string | undefined,
+  logger: Logger,
+  whileStarting?: () => void,
+): Promise<DefaultDatabase> {
   if (databaseUrl) {
+    whileStarting?.();
     return { url: databaseUrl, embedded: undefined };
   }
-  logger.info({ dataDir: EMBEDDED_DATA_DIR }, 'DATABASE_URL is not set: starting the embedded PostgreSQL');
-  const embedded = await startEmbeddedPostgres({ dataDir: EMBEDDED_DATA_DIR, database: 'grading', persistent: true }).catch(
-    (err: unknown) => {
-      // The usual cause: another process (a running `npm start`) owns the directory.
-      throw new Error(
-        `Cannot start the embedded PostgreSQL in ${EMBEDDED_DATA_DIR} (is another npm start running?): ` +
-          `${err instanceof Error ? err.message : String(err)}`,
-      );
-    },
-  );
-  await migrateDeploy(embedded.url);
-  logger.info({ databaseUrl: embedded.url }, 'embedded PostgreSQL is up and migrated');
+  const embedded = await startEmbeddedPostgres({ dataDir: EMBEDDED_DATA_DIR, database: 'grading', persistent: true, whileStarting });
+  try {
+    await migrateDeploy(embedded.url);
+  } catch (err) {
+    await embedded.stop();
+    throw err;
+  }
+  logger.info({ databaseUrl: embedded.url, dataDir: embedded.dataDir }, 'DATABASE_URL is not set: the embedded PostgreSQL is up and migrated');
   return { url: embedded.url, embedded };
 }

