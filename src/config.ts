@@ -138,7 +138,7 @@ export function loadConfigOrExit(): Config {
     return loadConfig();
   } catch (err) {
     if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
+      process.stderr.write(`${err.message} (environment variables: see "Configuration" in README.md)\n`);
       process.exit(1);
     }
     throw err;
