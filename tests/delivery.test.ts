@@ -61,8 +61,10 @@ describe('delivery files', () => {
     expect(ciVersion?.[1]).toBe('24');
     // Node 20 can still install (npm warns about the engine instead of refusing).
     expect(read('.npmrc')).toMatch(/^engine-strict=false$/m);
-    expect(pkg.scripts.build).toMatch(/prisma generate/);
-    expect(pkg.scripts.build).toMatch(/tsc/);
+    // `npm run build` (Heroku's build step) generates the Prisma client and compiles, unconditionally.
+    expect(pkg.scripts.build).toBe('node scripts/build.js');
+    expect(read('scripts/build.js')).toMatch(/\['generate', '--no-hints'\]/);
+    expect(read('scripts/build.js')).toMatch(/'typescript\/bin\/tsc'/);
     // The release phase runs after devDependencies are pruned.
     expect(Object.keys(pkg.dependencies)).toEqual(expect.arrayContaining(['prisma', '@prisma/adapter-pg', 'pg']));
   });
