@@ -1,5 +1,6 @@
 // Reads and validates the environment once. Nothing else in src/ reads process.env.
 import Joi from 'joi';
+import { LOCAL_JWT_SECRET_FILE, loadOrCreateLocalSecret } from './auth/local-secret';
 
 export type NodeEnv = 'development' | 'production' | 'test';
 
@@ -28,6 +29,8 @@ export interface Config {
   readonly corsOrigins: readonly string[];
   /** SEED_DEMO_DATA=true: src/index.ts upserts the demo data set (src/db/seed.ts) before listening. */
   readonly seedDemoData: boolean;
+  /** Who may create courses (POST /courses): everyone (the tutorial's behaviour) or admins only. */
+  readonly courseCreators: 'everyone' | 'admins';
   /** Bearer token that may read GET /metrics (a Prometheus scraper); admins may always. */
   readonly metricsToken: string | undefined;
   /** Human-readable notes for the log at start-up (e.g. the development JWT secret is in use). */
@@ -39,7 +42,6 @@ export class ConfigError extends Error {
 }
 
 const internals = {
-  devJwtSecret: 'development-only-secret-do-not-use-in-production',
   minSecretLength: 32,
 
   schema: Joi.object({
@@ -71,6 +73,7 @@ const internals = {
       .default([]),
     SEED_DEMO_DATA: Joi.boolean().default(false),
     METRICS_TOKEN: Joi.string().min(16),
+    COURSE_CREATORS: Joi.string().valid('everyone', 'admins').default('everyone'),
   })
     .unknown(true)
     .prefs({ convert: true, abortEarly: false }),
@@ -84,7 +87,10 @@ const internals = {
   },
 };
 
-export function loadConfig(processEnv: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(
+  processEnv: NodeJS.ProcessEnv = process.env,
+  files: { readonly localJwtSecretFile: string } = { localJwtSecretFile: LOCAL_JWT_SECRET_FILE },
+): Config {
   const { value: env, error } = internals.schema.validate(internals.withoutEmpty(processEnv));
   if (error) {
     throw new ConfigError(`Invalid configuration: ${error.details.map((detail) => detail.message).join('; ')}`);
@@ -97,8 +103,13 @@ export function loadConfig(processEnv: NodeJS.ProcessEnv = process.env): Config 
     if (nodeEnv === 'production') {
       throw new ConfigError(`JWT_SECRET is required when NODE_ENV=production (at least ${internals.minSecretLength} characters)`);
     }
-    jwtSecret = internals.devJwtSecret;
-    warnings.push('JWT_SECRET is not set: using the development default. Never do this in production.');
+    jwtSecret = loadOrCreateLocalSecret(files.localJwtSecretFile);
+    warnings.push(`JWT_SECRET is not set: using the random secret kept in ${files.localJwtSecretFile}. Set JWT_SECRET on shared hosts.`);
+  }
+  if (!env.SENDGRID_API_KEY && nodeEnv === 'production') {
+    warnings.push(
+      'SENDGRID_API_KEY is not set in production: LOGIN TOKENS ARE WRITTEN TO THE LOG, so anyone who can read the log can log in as any user. Set SENDGRID_API_KEY.',
+    );
   }
   if (env.SEED_DEMO_DATA && nodeEnv === 'production') {
     warnings.push('SEED_DEMO_DATA=true in production: the demo users (admin@example.com is an admin) are upserted at start.');
@@ -128,6 +139,7 @@ export function loadConfig(processEnv: NodeJS.ProcessEnv = process.env): Config 
     corsOrigins: env.CORS_ORIGINS,
     seedDemoData: env.SEED_DEMO_DATA,
     metricsToken: env.METRICS_TOKEN,
+    courseCreators: env.COURSE_CREATORS,
     warnings,
   };
 }

@@ -50,6 +50,16 @@ const internals = {
         return Boom.badRequest('A value is out of range for its field');
       case 'P2034':
         return Boom.conflict('Conflict with a concurrent update, please retry');
+      case 'P2010': {
+        // A raw statement ($queryRaw) failed: an outage when PostgreSQL's own code says so, e.g.
+        // 57P01 when the backend was terminated under it (failover, pg_terminate_backend).
+        const cause = (error.meta?.driverAdapterError as { cause?: { code?: unknown } } | undefined)?.cause;
+        const sqlState = cause?.code ?? error.meta?.code;
+        if (typeof sqlState === 'string' && internals.unavailableSqlState.test(sqlState)) {
+          return internals.unavailable();
+        }
+        break;
+      }
     }
     return internals.unavailableCodes.has(error.code) ? internals.unavailable() : undefined;
   },

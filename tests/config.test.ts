@@ -1,10 +1,15 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../src/config';
 
+/** A fresh place for the generated development secret (never the checkout's own .data/). */
+const secretFile = () => path.join(mkdtempSync(path.join(os.tmpdir(), 'sec-secret-')), '.data', 'jwt-secret');
+
 describe('config', () => {
   test('defaults for development', () => {
-    const config = loadConfig({});
+    const config = loadConfig({}, { localJwtSecretFile: secretFile() });
     expect(config).toMatchObject({ env: 'development', host: '0.0.0.0', port: 3000, logLevel: 'info', adminEmails: [] });
     expect(config.databaseUrl).toBeUndefined();
     expect(config.warnings.join()).toMatch(/JWT_SECRET/);
@@ -15,10 +20,32 @@ describe('config', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: '' })).toThrow(/JWT_SECRET is required/);
   });
 
-  test('production with a JWT_SECRET is accepted, with no warning', () => {
-    const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) });
+  test('production with a JWT_SECRET (and a SendGrid key) is accepted, with no warning', () => {
+    const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), SENDGRID_API_KEY: 'SG.x' });
     expect(config.jwtSecret).toBe('x'.repeat(40));
     expect(config.warnings).toEqual([]);
+  });
+
+  test('without JWT_SECRET (not production): a random secret, generated once and kept with the local data (mode 600)', () => {
+    const file = secretFile();
+    const first = loadConfig({}, { localJwtSecretFile: file });
+    expect(first.jwtSecret).toMatch(/^[0-9a-f]{64}$/);
+    expect(readFileSync(file, 'utf8').trim()).toBe(first.jwtSecret);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    // Kept: a restart signs and verifies with the same secret, so sessions survive it.
+    expect(loadConfig({ NODE_ENV: 'test' }, { localJwtSecretFile: file }).jwtSecret).toBe(first.jwtSecret);
+    // Another checkout gets another secret: no constant anyone can read in the source.
+    expect(loadConfig({}, { localJwtSecretFile: secretFile() }).jwtSecret).not.toBe(first.jwtSecret);
+    // An explicit JWT_SECRET wins and writes nothing.
+    const untouched = secretFile();
+    expect(loadConfig({ JWT_SECRET: 'y'.repeat(40) }, { localJwtSecretFile: untouched }).jwtSecret).toBe('y'.repeat(40));
+    expect(() => statSync(untouched)).toThrow();
+  });
+
+  test('production without SENDGRID_API_KEY: a loud warning that login tokens go to the log', () => {
+    const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) });
+    expect(config.warnings.join('\n')).toMatch(/SENDGRID_API_KEY.*login tokens.*log/is);
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), SENDGRID_API_KEY: 'SG.x' }).warnings).toEqual([]);
   });
 
   test('invalid values name the variable', () => {

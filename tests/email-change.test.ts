@@ -149,6 +149,20 @@ describe('email change with proof of ownership', () => {
     expect((await confirm(user, '12345678')).statusCode).toBe(404);
   });
 
+  test('at most 5 confirmation mails per user per 15 minutes (each goes to an address the user typed)', async () => {
+    const user = await createUser(server);
+    for (let i = 0; i < 5; i += 1) {
+      expect((await put(user, { email: uniqueEmail('spam') })).statusCode).toBe(200);
+    }
+    const sent = sendgrid.sent.length;
+    const res = await put(user, { email: uniqueEmail('spam') });
+    expect(res.statusCode).toBe(429);
+    expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+    expect(sendgrid.sent.length).toBe(sent);
+    // Other fields alone still change.
+    expect((await put(user, { firstName: 'Still' })).statusCode).toBe(200);
+  });
+
   test('admins change emails directly (no mail, no pending)', async () => {
     const [admin, user] = await Promise.all([createUser(server, { isAdmin: true }), createUser(server)]);
     const next = uniqueEmail('direct');

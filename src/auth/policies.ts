@@ -13,6 +13,7 @@ import { notFound, type Resource } from '../services/errors';
 import { findTestResultRef, type TestResultRef } from '../services/test-results';
 import { findTestRef, type TestRef } from '../services/tests';
 import { findUser, type UserView } from '../services/users';
+import { LIMITS } from './rate-limit';
 import type { IdParams } from '../schemas/common';
 
 /** What each loader puts on request.pre, by its name there. */
@@ -144,6 +145,31 @@ export const teachesTestCourse = policy('teachers of the course only', (request:
 export const teachesResultCourse = policy('teachers of the course only', ({ auth, pre: { testResult } }: StepRequest<{ Pres: Pres<'testResult'> }>) =>
   teaches({ auth }, testResult.courseId),
 );
+
+/** POST /courses when COURSE_CREATORS=admins: only admins create courses (everyone may by default). */
+export const mayCreateCourses = policy(
+  'only admins create courses here (COURSE_CREATORS=admins)',
+  (request) => request.server.app.config.courseCreators === 'everyone',
+);
+
+/**
+ * A per-user budget for writes that create things for or about other users: creating a course or a
+ * test, enrolling someone else, bulk grading. LIMITS.writesForOthersPerUser (300 per 15 minutes), then
+ * 429 with Retry-After; shared through Redis when REDIS_URL is set. A write on your own `{userId}`
+ * (enrolling yourself) does not count, and admins are not limited. Declare it FIRST in a route's `pre`,
+ * so attempts that end in 404 or 403 count too: those answers also tell which ids exist.
+ */
+export const limitWritesForOthers: Step<object> = {
+  method: async <Refs extends ReqRef>(request: Request<Refs> & StepRequest<object>) => {
+    const { userId, isAdmin } = request.auth.credentials;
+    const target = (request.params as { userId?: unknown } | undefined)?.userId;
+    if (!isAdmin && target !== userId) {
+      await request.server.app.rateLimits.consume([LIMITS.writesForOthersPerUser, String(userId)]);
+    }
+    return true;
+  },
+};
+Object.defineProperty(limitWritesForOthers.method, 'name', { value: 'limitWritesForOthers' });
 
 /**
  * POST /users/{userId}/courses: a non-admin enrolls only themselves and only as STUDENT, unless they

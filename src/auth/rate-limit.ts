@@ -16,7 +16,15 @@ export const LIMITS = {
   loginPerIp: { name: 'login-ip', points: 30, durationSeconds: 15 * 60 },
   loginPerEmail: { name: 'login-email', points: 5, durationSeconds: 15 * 60 },
   authenticatePerIp: { name: 'auth-ip', points: 60, durationSeconds: 15 * 60 },
-  authenticatePerEmail: { name: 'auth-email', points: 10, durationSeconds: 15 * 60 },
+  // Lock-out is counted per (email, address): a stranger's wrong tokens block the stranger, not the
+  // owner. The per-email ceiling above it still bounds guessing spread over many addresses.
+  authenticatePerEmailAndIp: { name: 'auth-email-ip', points: 10, durationSeconds: 15 * 60 },
+  authenticatePerEmail: { name: 'auth-email', points: 100, durationSeconds: 15 * 60 },
+  // Writes that create things for or about other users (src/auth/policies.ts: limitWritesForOthers).
+  // No real teacher makes 300 of them in 15 minutes; a script harvesting the user directory does.
+  writesForOthersPerUser: { name: 'writes-for-others', points: 300, durationSeconds: 15 * 60 },
+  // Confirmation mails of email changes a user may trigger: each goes to an address they typed.
+  emailChangeMailsPerUser: { name: 'email-change-user', points: 5, durationSeconds: 15 * 60 },
 } satisfies Record<string, Limit>;
 
 export interface RateLimiters {

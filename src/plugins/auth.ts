@@ -106,9 +106,12 @@ export const authPlugin: Plugin<void> = {
         response: { status: { 200: internals.jwt } },
         pre: [
           async (request) => {
+            const ip = ipOf(request);
+            const email = emailOf(request);
             await limits.consume(
-              [LIMITS.authenticatePerIp, ipOf(request)],
-              [LIMITS.authenticatePerEmail, emailOf(request)],
+              [LIMITS.authenticatePerIp, ip],
+              [LIMITS.authenticatePerEmailAndIp, `${email} ${ip}`],
+              [LIMITS.authenticatePerEmail, email],
             );
             return true;
           },

@@ -1,7 +1,7 @@
 // Courses: GET /courses, GET|PUT|DELETE /courses/{courseId}, POST /courses.
 import type { Plugin } from '@hapi/hapi';
 import Joi from 'joi';
-import { courseFromPath, teachesCourse, type Pres } from '../auth/policies';
+import { courseFromPath, limitWritesForOthers, mayCreateCourses, teachesCourse, type Pres } from '../auth/policies';
 import { idParams, listQuery, longText, responses, shortText, text, type IdParams } from '../schemas/common';
 import { courseSchema } from '../schemas/resources';
 import * as courses from '../services/courses';
@@ -82,8 +82,9 @@ export const coursesPlugin: Plugin<void> = {
         description: 'Create a course; the creator becomes its TEACHER',
         tags: ['api', 'courses'],
         validate: { payload: internals.createPayload },
+        pre: [limitWritesForOthers, mayCreateCourses],
         response: { status: { 201: courseSchema } },
-        plugins: { 'hapi-swagger': { responses: responses({ 201: { description: 'Created' } }, [400, 401]) } },
+        plugins: { 'hapi-swagger': { responses: responses({ 201: { description: 'Created' } }, [400, 401, 403, 429]) } },
       },
       handler: async (request, h) => {
         const { userId } = request.auth.credentials;

@@ -1,7 +1,16 @@
 // Enrollments: GET|POST /users/{userId}/courses, DELETE /users/{userId}/courses/{courseId}.
 import type { Plugin } from '@hapi/hapi';
 import Joi from 'joi';
-import { courseFromPayload, enrollmentFromPath, isSelf, mayEnroll, selfOrTeachesCourse, userFromPath, type Pres } from '../auth/policies';
+import {
+  courseFromPayload,
+  enrollmentFromPath,
+  isSelf,
+  limitWritesForOthers,
+  mayEnroll,
+  selfOrTeachesCourse,
+  userFromPath,
+  type Pres,
+} from '../auth/policies';
 import { id, idParams, listQuery, responses, type IdParams } from '../schemas/common';
 import { enrollmentSchema, roleSchema, userCourseSchema } from '../schemas/resources';
 import * as enrollment from '../services/enrollment';
@@ -40,10 +49,10 @@ export const enrollmentPlugin: Plugin<void> = {
         description: 'Enroll a user in a course. Non-admins enroll only themselves and only as STUDENT, unless they teach the course',
         tags: ['api', 'enrollment'],
         validate: { params: idParams('userId'), payload: internals.enrollPayload },
-        pre: [userFromPath, courseFromPayload, mayEnroll],
+        pre: [limitWritesForOthers, userFromPath, courseFromPayload, mayEnroll],
         response: { status: { 201: enrollmentSchema } },
         plugins: {
-          'hapi-swagger': { responses: responses({ 201: { description: 'Enrolled' } }, [400, 401, 403, 404, 409]) },
+          'hapi-swagger': { responses: responses({ 201: { description: 'Enrolled' } }, [400, 401, 403, 404, 409, 429]) },
         },
       },
       handler: async (request, h) => {

@@ -1,7 +1,7 @@
 // Tests of a course: POST /courses/{courseId}/tests, GET|PUT|DELETE /courses/tests/{testId}.
 import type { Plugin } from '@hapi/hapi';
 import Joi from 'joi';
-import { courseFromPath, teachesCourse, teachesTestCourse, testFromPath, type Pres } from '../auth/policies';
+import { courseFromPath, limitWritesForOthers, teachesCourse, teachesTestCourse, testFromPath, type Pres } from '../auth/policies';
 import { idParams, isoDate, responses, shortText, type IdParams } from '../schemas/common';
 import { testSchema } from '../schemas/resources';
 import * as tests from '../services/tests';
@@ -30,9 +30,9 @@ export const testsPlugin: Plugin<void> = {
         description: 'Add a test to a course (teachers of the course, admins)',
         tags: ['api', 'tests'],
         validate: { params: idParams('courseId'), payload: internals.createPayload },
-        pre: [courseFromPath, teachesCourse],
+        pre: [limitWritesForOthers, courseFromPath, teachesCourse],
         response: { status: { 201: testSchema } },
-        plugins: { 'hapi-swagger': { responses: responses({ 201: { description: 'Created' } }) } },
+        plugins: { 'hapi-swagger': { responses: responses({ 201: { description: 'Created' } }, [400, 401, 403, 404, 409, 429]) } },
       },
       handler: async (request, h) => h.response(await tests.createTest(db, request.params.courseId, request.payload)).code(201),
     });

@@ -2,6 +2,7 @@
 import type { Plugin } from "@hapi/hapi";
 import Joi from "joi";
 import { isAdmin, isSelf, userFromPath, type Pres } from "../auth/policies";
+import { LIMITS } from "../auth/rate-limit";
 import {
   idParams,
   listQuery,
@@ -135,7 +136,7 @@ export const usersPlugin: Plugin<void> = {
       options: {
         description: "Update a user (self or admin); isAdmin is not settable",
         notes:
-          "An admin changes the email directly. Anyone else keeps the old email: the new one shows as pendingEmail and a token is mailed to it (confirm with POST /users/{userId}/email-confirmation); 409 if another account has it, 503 if the mail cannot be sent.",
+          "An admin changes the email directly. Anyone else keeps the old email: the new one shows as pendingEmail and a token is mailed to it (confirm with POST /users/{userId}/email-confirmation); 409 if another account has it, 503 if the mail cannot be sent, 429 after 5 such mails in 15 minutes.",
         tags,
         validate: {
           params: internals.params,
@@ -144,12 +145,17 @@ export const usersPlugin: Plugin<void> = {
         pre: [userFromPath, isSelf],
         response: { schema: internals.user },
       },
-      handler: (request) => {
+      handler: async (request) => {
         const { userId } = request.params;
         const input = request.payload;
         if (input.email === undefined || request.auth.credentials.isAdmin) {
           return updateUser(db, userId, input);
         }
+        // Each request mails an address the caller typed: a few per 15 minutes.
+        await server.app.rateLimits.consume([
+          LIMITS.emailChangeMailsPerUser,
+          String(userId),
+        ]);
         return requestEmailChange(
           db,
           config.jwtSecret,

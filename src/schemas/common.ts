@@ -50,6 +50,7 @@ const errorDescriptions: Record<number, string> = {
   403: 'Authenticated but not allowed',
   404: 'Not found',
   409: 'Conflict with an existing record',
+  429: 'Too many writes for or about other users: retry after Retry-After seconds',
 };
 
 /**

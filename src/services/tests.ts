@@ -1,6 +1,9 @@
 // Tests of a course: queries. Authorization (teacher of the test's course) is the route's policy.
 import type { Db } from '../db/prisma';
-import { notFound } from './errors';
+import { DomainError, notFound } from './errors';
+
+/** A course holds at most this many tests: every course response nests them all. */
+export const MAX_TESTS_PER_COURSE = 200;
 
 export const testSelect = {
   id: true,
@@ -40,8 +43,16 @@ export async function getTest(db: Db, testId: number) {
   return test;
 }
 
+/** 409 once the course holds MAX_TESTS_PER_COURSE tests, also under concurrent creates. */
 export function createTest(db: Db, courseId: number, input: TestInput) {
-  return db.test.create({ data: { ...input, courseId }, select: testSelect });
+  return db.$transaction(async (tx) => {
+    // Creates in one course take turns on its row, so each count below sees every committed test.
+    await tx.$queryRaw`SELECT 1 FROM "courses" WHERE "id" = ${courseId} FOR NO KEY UPDATE`;
+    if ((await tx.test.count({ where: { courseId } })) >= MAX_TESTS_PER_COURSE) {
+      throw new DomainError('conflict', `A course holds at most ${MAX_TESTS_PER_COURSE} tests`);
+    }
+    return tx.test.create({ data: { ...input, courseId }, select: testSelect });
+  });
 }
 
 export function updateTest(db: Db, testId: number, input: Partial<TestInput>) {
