@@ -4,9 +4,8 @@ import type { Server } from '@hapi/hapi';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '@prisma/client';
 import { CredentialsCache } from '../src/auth/strategy';
-import { createServer } from '../src/server';
 import { json, makeCourse, makeTest } from './helpers/fixtures';
-import { testConfig } from './helpers/server';
+import { createContractServer, testConfig } from './helpers/server';
 import { createUser } from './helpers/users';
 
 describe('credentials cache', () => {
@@ -22,7 +21,7 @@ describe('credentials cache', () => {
     db.$on('query', () => {
       statements++;
     });
-    return createServer(config, { db });
+    return createContractServer(config, { db });
   }
 
   async function counted(run: () => Promise<{ statusCode: number }>, status = 200): Promise<number> {

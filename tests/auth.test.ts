@@ -3,9 +3,8 @@ import { Writable } from 'node:stream';
 import type { Server } from '@hapi/hapi';
 import jwt from 'jsonwebtoken';
 import { createLogger } from '../src/logger';
-import { createServer } from '../src/server';
 import { startSendGridStandIn, type SendGridStandIn } from './helpers/sendgrid';
-import { createTestServer, testConfig } from './helpers/server';
+import { createContractServer, createTestServer, testConfig } from './helpers/server';
 import { uniqueEmail } from './helpers/users';
 
 describe('passwordless login', () => {
@@ -220,7 +219,7 @@ describe('login without SENDGRID_API_KEY', () => {
         done();
       },
     });
-    const server = await createServer(testConfig({ SENDGRID_API_KEY: '' }), { logger: createLogger('info', sink) });
+    const server = await createContractServer(testConfig({ SENDGRID_API_KEY: '' }), { logger: createLogger('info', sink) });
     try {
       const email = uniqueEmail('log');
       expect((await server.inject({ method: 'POST', url: '/login', payload: { email } })).statusCode).toBe(200);

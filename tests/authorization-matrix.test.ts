@@ -80,7 +80,7 @@ const matrix: Row[] = [
 ];
 
 /** Routes of the documentation (hapi-swagger and its UI assets): public, not part of the matrix. */
-const isDocsRoute = (path: string) => path === '/documentation' || path === '/swagger.json' || path.startsWith('/swaggerui');
+const isDocsRoute = (path: string) => path === '/documentation' || path === '/swagger.json' || path === '/openapi.json' || path.startsWith('/swaggerui');
 
 describe('authorization matrix', () => {
   let server: Server;

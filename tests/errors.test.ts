@@ -1,6 +1,8 @@
 // The one error mapper, exercised through real Prisma calls on the real database.
 import type { Server } from '@hapi/hapi';
 import Joi from 'joi';
+import { BODY_ERRORS, documented } from '../src/plugins/route';
+import { int32 } from '../src/schemas/common';
 import { createTestServer } from './helpers/server';
 
 describe('error mapping', () => {
@@ -9,12 +11,16 @@ describe('error mapping', () => {
 
   beforeAll(async () => {
     server = await createTestServer();
-    // Probe routes registered by the test only: they call Prisma the way services do.
+    // Probe routes registered by the test only: they call Prisma the way services do, and are
+    // documented like any route (the contract check validates their answers too).
     server.route([
       {
         method: 'POST',
         path: '/probe/users',
-        options: { auth: false, validate: { payload: Joi.object({ email: Joi.string().email().required() }) } },
+        options: {
+          ...documented('status', { 201: Joi.object({ id: int32.required() }).label('ProbeUser') }, [...BODY_ERRORS, 409], { public: true }),
+          validate: { payload: Joi.object({ email: Joi.string().email().required() }).label('ProbeUserCreate') },
+        },
         handler: async (request, h) => {
           const { email: address } = request.payload as { email: string };
           const user = await request.server.app.db.user.create({ data: { email: address }, select: { id: true } });
@@ -24,14 +30,14 @@ describe('error mapping', () => {
       {
         method: 'PUT',
         path: '/probe/users/{id}',
-        options: { auth: false },
+        options: { ...documented('status', { 200: Joi.object().unknown(true).label('ProbeRow') }, [404], { public: true }) },
         handler: (request) =>
           request.server.app.db.user.update({ where: { id: Number(request.params.id) }, data: { firstName: 'x' } }),
       },
       {
         method: 'GET',
         path: '/probe/bug',
-        options: { auth: false },
+        options: { ...documented('status', { 200: 'Never: this route always fails' }, [], { public: true }) },
         handler: () => {
           throw new Error('secret internal detail SELECT * FROM users');
         },

@@ -3,9 +3,8 @@ import type { Server } from '@hapi/hapi';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '@prisma/client';
 import { parse } from 'csv-parse/sync';
-import { createServer } from '../src/server';
 import { enroll, json, makeCourse, makeResult, makeTest } from './helpers/fixtures';
-import { testConfig } from './helpers/server';
+import { createContractServer, testConfig } from './helpers/server';
 import { createUser, type TestUser } from './helpers/users';
 
 describe('stats and gradebook', () => {
@@ -22,7 +21,7 @@ describe('stats and gradebook', () => {
     db.$on('query', () => {
       statements++;
     });
-    server = await createServer(config, { db });
+    server = await createContractServer(config, { db });
   });
 
   afterAll(async () => {

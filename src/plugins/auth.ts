@@ -5,6 +5,7 @@ import Joi from "joi";
 import { clientIp, LIMITS } from "../auth/rate-limit";
 import { DomainError } from "../services/errors";
 import { text } from "../schemas/common";
+import { BODY_ERRORS, documented } from "./route";
 import {
   createEmailToken,
   exchangeEmailToken,
@@ -29,6 +30,8 @@ const internals = {
     email,
     emailToken: Joi.string()
       .pattern(/^\d{8}$/)
+      .min(8)
+      .max(8)
       .required()
       .messages({
         "string.pattern.base":
@@ -36,9 +39,10 @@ const internals = {
       }),
   }).label("AuthenticateRequest"),
   jwt: Joi.object({
-    token: Joi.string().required(),
+    token: Joi.string().max(2000).required(),
     expiresAt: Joi.date().iso().required(),
   }).label("Jwt"),
+  loginAccepted: Joi.object({ message: Joi.string().max(200).required() }).label("LoginAccepted"),
 };
 
 export const authPlugin: Plugin<void> = {
@@ -55,12 +59,11 @@ export const authPlugin: Plugin<void> = {
       method: "POST",
       path: "/login",
       options: {
-        auth: false,
         description:
           "Email a single-use 8-digit login token (valid 10 minutes)",
         notes:
           "Always 200 for a valid email address, whether or not an account exists; creates the account if new.",
-        tags: ["api", "auth"],
+        ...documented("auth", { 200: internals.loginAccepted }, [...BODY_ERRORS, 429], { public: true }),
         validate: { payload: internals.loginPayload },
         pre: [
           async (request) => {
@@ -98,12 +101,21 @@ export const authPlugin: Plugin<void> = {
       method: "POST",
       path: "/authenticate",
       options: {
-        auth: false,
         description:
           "Trade an email token for a JWT (valid 12 hours, revocable with /logout)",
-        tags: ["api", "auth"],
+        ...documented(
+          "auth",
+          {
+            200: {
+              description: "The JWT, also in the Authorization response header",
+              schema: internals.jwt,
+              headers: { Authorization: { description: "The same JWT", schema: { type: "string", maxLength: 2000 } } },
+            },
+          },
+          [...BODY_ERRORS, [401, "Wrong or expired email token"], 429],
+          { public: true },
+        ),
         validate: { payload: internals.authenticatePayload },
-        response: { status: { 200: internals.jwt } },
         pre: [
           async (request) => {
             const ip = ipOf(request);
@@ -133,7 +145,7 @@ export const authPlugin: Plugin<void> = {
       path: "/logout",
       options: {
         description: "Revoke the API token used for this request",
-        tags: ["api", "auth"],
+        ...documented("auth", { 204: "Logged out: the token is revoked" }, BODY_ERRORS),
       },
       async handler(request, h) {
         await revokeApiToken(db, request.auth.credentials.tokenId);

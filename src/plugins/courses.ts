@@ -2,14 +2,15 @@
 import type { Plugin } from '@hapi/hapi';
 import Joi from 'joi';
 import { courseFromPath, limitWritesForOthers, mayCreateCourses, teachesCourse, type Pres } from '../auth/policies';
-import { idParams, listQuery, longText, responses, shortText, text, type IdParams } from '../schemas/common';
+import { idParams, listQuery, longText, shortText, text, type IdParams } from '../schemas/common';
 import { courseSchema } from '../schemas/resources';
 import * as courses from '../services/courses';
 import type { ListQuery } from '../services/types';
+import { BODY_ERRORS, documented } from './route';
 
 const scaleEntry = Joi.object({
   letter: text.trim().min(1).max(5).required(),
-  min: Joi.number().integer().min(0).max(1000).required().description('Lowest final grade (result units) with this letter'),
+  min: Joi.number().integer().min(0).max(1000).meta({ format: 'int32' }).required().description('Lowest final grade (result units) with this letter'),
 })
   .messages({ 'object.base': '"gradingScale" entries must be objects with a letter and a min' })
   .label('GradeLetterInput');
@@ -56,10 +57,8 @@ export const coursesPlugin: Plugin<void> = {
       path: '/courses',
       options: {
         description: 'List courses, each with its tests',
-        tags: ['api', 'courses'],
+        ...documented('courses', { 200: { description: 'Courses by id', schema: Joi.array().items(courseSchema).max(100).label('Courses') } }, [400]),
         validate: { query: listQuery },
-        response: { status: { 200: Joi.array().items(courseSchema).label('Courses') } },
-        plugins: { 'hapi-swagger': { responses: responses({ 200: { description: 'Courses by id' } }, [400, 401]) } },
       },
       handler: (request) => courses.listCourses(db, request.query),
     });
@@ -68,10 +67,8 @@ export const coursesPlugin: Plugin<void> = {
       path: '/courses/{courseId}',
       options: {
         description: 'A course with its tests',
-        tags: ['api', 'courses'],
+        ...documented('courses', { 200: { description: 'The course', schema: courseSchema } }, [400, 404]),
         validate: { params: internals.params },
-        response: { status: { 200: courseSchema } },
-        plugins: { 'hapi-swagger': { responses: responses({ 200: { description: 'The course' } }, [400, 401, 404]) } },
       },
       handler: (request) => courses.getCourse(db, request.params.courseId),
     });
@@ -80,11 +77,9 @@ export const coursesPlugin: Plugin<void> = {
       path: '/courses',
       options: {
         description: 'Create a course; the creator becomes its TEACHER',
-        tags: ['api', 'courses'],
+        ...documented('courses', { 201: courseSchema }, [...BODY_ERRORS, 403, 429]),
         validate: { payload: internals.createPayload },
         pre: [limitWritesForOthers, mayCreateCourses],
-        response: { status: { 201: courseSchema } },
-        plugins: { 'hapi-swagger': { responses: responses({ 201: { description: 'Created' } }, [400, 401, 403, 429]) } },
       },
       handler: async (request, h) => {
         const { userId } = request.auth.credentials;
@@ -98,11 +93,9 @@ export const coursesPlugin: Plugin<void> = {
       path: '/courses/{courseId}',
       options: {
         description: 'Update a course (teachers of the course, admins)',
-        tags: ['api', 'courses'],
+        ...documented('courses', { 200: { description: 'The updated course', schema: courseSchema } }, [...BODY_ERRORS, 403, 404]),
         validate: { params: internals.params, payload: internals.updatePayload },
         pre: [courseFromPath, teachesCourse],
-        response: { status: { 200: courseSchema } },
-        plugins: { 'hapi-swagger': { responses: responses({ 200: { description: 'The updated course' } }) } },
       },
       handler: (request) => courses.updateCourse(db, request.params.courseId, request.payload),
     });
@@ -111,10 +104,9 @@ export const coursesPlugin: Plugin<void> = {
       path: '/courses/{courseId}',
       options: {
         description: 'Delete a course with its tests, results, enrollments and feedback (teachers of the course, admins)',
-        tags: ['api', 'courses'],
+        ...documented('courses', { 204: 'Deleted' }, [...BODY_ERRORS, 403, 404]),
         validate: { params: internals.params },
         pre: [courseFromPath, teachesCourse],
-        plugins: { 'hapi-swagger': { responses: responses({ 204: { description: 'Deleted' } }) } },
       },
       handler: async (request, h) => {
         await courses.deleteCourse(db, request.params.courseId);

@@ -1,28 +1,60 @@
-// OpenAPI (Swagger 2.0) from the routes' own Joi schemas: the UI at /documentation, the spec at
-// /swagger.json (both public). Routes appear when tagged 'api'.
+// OpenAPI 3.0 from the routes' own Joi schemas and documented() options (src/plugins/route.ts):
+// the document at /openapi.json, the UI at /documentation (both public). /swagger.json, the old
+// Swagger 2.0 address, redirects to /openapi.json. Routes appear when tagged 'api'.
 import Inert from '@hapi/inert';
 import Vision from '@hapi/vision';
-import type { Plugin, Request, ResponseObject } from '@hapi/hapi';
+import type { Plugin, Request, RequestRoute, ResponseObject } from '@hapi/hapi';
 import HapiSwagger from 'hapi-swagger';
 
-const internals = {
-  jsonPath: '/swagger.json',
+interface Operation {
+  security?: unknown[];
+  parameters?: Parameter[];
+  responses?: Record<string, { content?: Record<string, { schema?: unknown } | undefined> }>;
+}
+interface Spec {
+  paths?: Record<string, Record<string, Operation>>;
+  components?: { schemas?: Record<string, SchemaObject> };
+}
+interface SchemaObject {
+  properties?: Record<string, SchemaObject>;
+  additionalProperties?: unknown;
+  items?: SchemaObject;
+  example?: unknown;
+}
+interface Parameter {
+  in: string;
+  example?: unknown;
+  schema?: SchemaObject;
+}
 
+export const OPENAPI_PATH = '/openapi.json';
+
+const internals = {
   options: {
+    OAS: 'v3.0',
     info: {
       title: 'Grading API',
       version: '1.0.0',
       description:
-        'Courses, enrollments, tests, results, statistics and feedback. Log in with POST /login and POST /authenticate, then send the JWT in the `Authorization` header (with or without `Bearer `).',
+        'Courses, enrollments, tests, results, statistics and feedback. Log in with POST /login and POST /authenticate, then send the JWT in the `Authorization` header (`Bearer <jwt>`; the bare JWT is accepted too). Errors are JSON: `{ statusCode, error, message }`.',
     },
     documentationPath: '/documentation',
-    jsonPath: '/swagger.json',
+    jsonPath: OPENAPI_PATH,
     grouping: 'tags',
     sortEndpoints: 'ordered',
-    securityDefinitions: { jwt: { type: 'apiKey', name: 'Authorization', in: 'header' } },
+    securityDefinitions: {
+      jwt: {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+        description: 'The JWT from POST /authenticate (HS256, expires after 12 hours, revoked by POST /logout; see RFC 8725 for JWT best practices).',
+      },
+    },
     security: [{ jwt: [] }],
     tags: [
-      { name: 'status', description: 'Liveness and readiness probes' },
+      { name: 'status', description: 'Liveness, readiness and metrics' },
+      { name: 'auth', description: 'Passwordless login: an emailed token traded for a JWT' },
+      { name: 'users', description: 'Accounts' },
       { name: 'courses', description: 'Courses and their tests' },
       { name: 'enrollment', description: 'Who takes or teaches which course' },
       { name: 'tests', description: 'Tests of a course' },
@@ -30,20 +62,62 @@ const internals = {
       { name: 'reports', description: 'Test statistics and course gradebooks' },
       { name: 'feedback', description: "Students' feedback on courses" },
     ],
-  } satisfies HapiSwagger.RegisterOptions,
+  } as HapiSwagger.RegisterOptions,
 
-  /** Public routes (`auth: false`) need no token: say so in their operations. */
-  markPublicOperations(request: Request): void {
-    const response = request.response as ResponseObject;
-    const spec = response.source as { paths?: Record<string, Record<string, { security?: unknown[] }>> } | null;
+  /** What hapi-swagger cannot say from route options: public operations, non-JSON media types. */
+  complete(request: Request): void {
+    const spec = (request.response as ResponseObject).source as Spec | null;
     if (!spec?.paths) {
       return;
     }
     for (const route of request.server.table()) {
       const operation = spec.paths[route.path]?.[route.method];
-      if (operation && (route.settings.auth as unknown) === false) {
-        operation.security = [];
+      if (operation) {
+        internals.completeOperation(route, operation);
       }
+    }
+    for (const schema of Object.values(spec.components?.schemas ?? {})) {
+      internals.patternsAsMaps(schema);
+    }
+  },
+
+  /**
+   * hapi-swagger renders `Joi.object().pattern(Joi.string(), value)` (a map such as `social` or the
+   * gradebook's `results`) as one property named "string"; OpenAPI says that with additionalProperties.
+   */
+  patternsAsMaps(schema: SchemaObject): void {
+    const names = Object.keys(schema.properties ?? {});
+    if (names.length === 1 && names[0] === 'string' && schema.additionalProperties === undefined) {
+      schema.additionalProperties = schema.properties?.string;
+      delete schema.properties;
+    }
+    for (const child of [...Object.values(schema.properties ?? {}), schema.items]) {
+      if (child) {
+        internals.patternsAsMaps(child);
+      }
+    }
+  },
+
+  completeOperation(route: RequestRoute, operation: Operation): void {
+    if ((route.settings.auth as unknown) === false) {
+      operation.security = [];
+    }
+    // Tools that fill in path templates (Dredd, Swagger UI's "try it") read the parameter's example.
+    for (const parameter of operation.parameters ?? []) {
+      if (parameter.in === 'path' && parameter.example === undefined && parameter.schema?.example !== undefined) {
+        parameter.example = parameter.schema.example;
+      }
+    }
+    const media = route.settings.plugins?.['grading-docs']?.media ?? {};
+    for (const [status, types] of Object.entries(media)) {
+      const response = operation.responses?.[status];
+      if (!response) {
+        continue;
+      }
+      const json = response.content?.['application/json'];
+      // hapi-swagger writes every body as JSON; a non-JSON type answers text.
+      const text = (json?.schema as { type?: string } | undefined)?.type === 'string' ? json : { schema: { type: 'string' } };
+      response.content = Object.fromEntries(types.map((type) => [type, type === 'application/json' && json ? json : text] as const));
     }
   },
 };
@@ -52,9 +126,15 @@ export const docsPlugin: Plugin<void> = {
   name: 'docs',
   async register(server) {
     await server.register([Inert, Vision, { plugin: HapiSwagger, options: internals.options }]);
+    server.route({
+      method: 'GET',
+      path: '/swagger.json',
+      options: { auth: false, description: 'Moved: the OpenAPI 3.0 document is at /openapi.json' },
+      handler: (_request, h) => h.redirect(OPENAPI_PATH).permanent(),
+    });
     server.ext('onPreResponse', (request, h) => {
-      if (request.path === internals.jsonPath && request.response && !('isBoom' in request.response && request.response.isBoom)) {
-        internals.markPublicOperations(request);
+      if (request.path === OPENAPI_PATH && request.response && !('isBoom' in request.response && request.response.isBoom)) {
+        internals.complete(request);
       }
       return h.continue;
     });

@@ -11,10 +11,11 @@ import {
   userFromPath,
   type Pres,
 } from '../auth/policies';
-import { id, idParams, listQuery, responses, type IdParams } from '../schemas/common';
+import { id, idParams, listQuery, type IdParams } from '../schemas/common';
 import { enrollmentSchema, roleSchema, userCourseSchema } from '../schemas/resources';
 import * as enrollment from '../services/enrollment';
 import type { ListQuery } from '../services/types';
+import { BODY_ERRORS, documented } from './route';
 
 interface EnrollPayload {
   readonly courseId: number;
@@ -34,11 +35,9 @@ export const enrollmentPlugin: Plugin<void> = {
       path: '/users/{userId}/courses',
       options: {
         description: "The courses a user is enrolled in, each with the user's role (yourself, admins)",
-        tags: ['api', 'enrollment'],
+        ...documented('enrollment', { 200: { description: 'Courses by id, with role', schema: Joi.array().items(userCourseSchema).max(100).label('UserCourses') } }, [400, 403, 404]),
         validate: { params: idParams('userId'), query: listQuery },
         pre: [userFromPath, isSelf],
-        response: { status: { 200: Joi.array().items(userCourseSchema).label('UserCourses') } },
-        plugins: { 'hapi-swagger': { responses: responses({ 200: { description: 'Courses by id, with role' } }) } },
       },
       handler: (request) => enrollment.listUserCourses(db, request.params.userId, request.query),
     });
@@ -47,13 +46,9 @@ export const enrollmentPlugin: Plugin<void> = {
       path: '/users/{userId}/courses',
       options: {
         description: 'Enroll a user in a course. Non-admins enroll only themselves and only as STUDENT, unless they teach the course',
-        tags: ['api', 'enrollment'],
+        ...documented('enrollment', { 201: { description: 'Enrolled', schema: enrollmentSchema } }, [...BODY_ERRORS, 403, 404, 409, 429]),
         validate: { params: idParams('userId'), payload: internals.enrollPayload },
         pre: [limitWritesForOthers, userFromPath, courseFromPayload, mayEnroll],
-        response: { status: { 201: enrollmentSchema } },
-        plugins: {
-          'hapi-swagger': { responses: responses({ 201: { description: 'Enrolled' } }, [400, 401, 403, 404, 409, 429]) },
-        },
       },
       handler: async (request, h) => {
         const { courseId, role } = request.payload;
@@ -67,10 +62,9 @@ export const enrollmentPlugin: Plugin<void> = {
       path: '/users/{userId}/courses/{courseId}',
       options: {
         description: 'Remove an enrollment (the user, teachers of the course, admins)',
-        tags: ['api', 'enrollment'],
+        ...documented('enrollment', { 204: 'Removed' }, [...BODY_ERRORS, 403, 404]),
         validate: { params: idParams('userId', 'courseId') },
         pre: [enrollmentFromPath, selfOrTeachesCourse],
-        plugins: { 'hapi-swagger': { responses: responses({ 204: { description: 'Removed' } }) } },
       },
       handler: async (request, h) => {
         const { userId, courseId } = request.params;

@@ -2,10 +2,11 @@
 import type { Plugin } from '@hapi/hapi';
 import Joi from 'joi';
 import { courseFromPath, studentOfCourse, teachesCourse, type Pres } from '../auth/policies';
-import { idParams, listQuery, longText, responses, type IdParams } from '../schemas/common';
+import { idParams, listQuery, longText, type IdParams } from '../schemas/common';
 import { feedbackSchema } from '../schemas/resources';
 import * as feedback from '../services/feedback';
 import type { ListQuery } from '../services/types';
+import { BODY_ERRORS, documented } from './route';
 
 interface FeedbackPayload {
   readonly feedback: string;
@@ -27,11 +28,9 @@ export const feedbackPlugin: Plugin<void> = {
       path: '/courses/{courseId}/feedback',
       options: {
         description: 'Give feedback on a course (students enrolled in it)',
-        tags: ['api', 'feedback'],
+        ...documented('feedback', { 201: { description: 'Recorded', schema: feedbackSchema } }, [...BODY_ERRORS, 403, 404]),
         validate: { params: internals.params, payload: internals.createPayload },
         pre: [courseFromPath, studentOfCourse],
-        response: { status: { 201: feedbackSchema } },
-        plugins: { 'hapi-swagger': { responses: responses({ 201: { description: 'Recorded' } }) } },
       },
       handler: async (request, h) => {
         const created = await feedback.createFeedback(
@@ -48,11 +47,9 @@ export const feedbackPlugin: Plugin<void> = {
       path: '/courses/{courseId}/feedback',
       options: {
         description: "A course's feedback (teachers of the course, admins)",
-        tags: ['api', 'feedback'],
+        ...documented('feedback', { 200: { description: 'Feedback by id', schema: Joi.array().items(feedbackSchema).max(100).label('FeedbackList') } }, [400, 403, 404]),
         validate: { params: internals.params, query: listQuery },
         pre: [courseFromPath, teachesCourse],
-        response: { status: { 200: Joi.array().items(feedbackSchema).label('FeedbackList') } },
-        plugins: { 'hapi-swagger': { responses: responses({ 200: { description: 'Feedback by id' } }) } },
       },
       handler: (request) => feedback.listFeedback(db, request.params.courseId, request.query),
     });

@@ -5,11 +5,12 @@ import type { Plugin, Request, ResponseToolkit } from '@hapi/hapi';
 import { stringify } from 'csv-stringify/sync';
 import Joi from 'joi';
 import { courseFromPath, isSelf, teachesCourse, teachesTestCourse, testFromPath, userFromPath, type Pres } from '../auth/policies';
-import { idParams, listQuery, responses, type IdParams } from '../schemas/common';
+import { idParams, listQuery, type IdParams } from '../schemas/common';
 import { courseGradesSchema, gradebookSchema, statsSchema, userGradesSchema } from '../schemas/resources';
 import * as reports from '../services/gradebook';
 import * as grades from '../services/grades';
 import type { ListQuery } from '../services/types';
+import { documented } from './route';
 
 const internals = {
   /** Content negotiation (q-values honoured): CSV only when the client prefers it; JSON wins ties. */
@@ -90,11 +91,9 @@ export const gradebookPlugin: Plugin<void> = {
       path: '/courses/tests/{testId}/stats',
       options: {
         description: 'Statistics of a test in result units: count, average, min, max, median (teachers of its course, admins)',
-        tags: ['api', 'reports'],
+        ...documented('reports', { 200: { description: 'The figures are null when there are no results', schema: statsSchema } }, [400, 403, 404]),
         validate: { params: idParams('testId') },
         pre: [testFromPath, teachesTestCourse],
-        response: { status: { 200: statsSchema } },
-        plugins: { 'hapi-swagger': { responses: responses({ 200: { description: 'Nulls when there are no results' } }) } },
       },
       handler: (request) => reports.testStats(db, request.params.testId),
     });
@@ -104,15 +103,9 @@ export const gradebookPlugin: Plugin<void> = {
       options: {
         description:
           "A course's gradebook: its tests and, per student, the results by test id and the average (teachers of the course, admins). `Accept: text/csv` answers CSV, one row per student",
-        tags: ['api', 'reports'],
+        ...documented('reports', { 200: { description: 'The gradebook (CSV with `Accept: text/csv`)', schema: gradebookSchema, media: ['application/json', 'text/csv'] } }, [400, 403, 404]),
         validate: { params: idParams('courseId') },
         pre: [courseFromPath, teachesCourse],
-        plugins: {
-          'hapi-swagger': {
-            produces: ['application/json', 'text/csv'],
-            responses: responses({ 200: { description: 'The gradebook', schema: gradebookSchema } }),
-          },
-        },
       },
       async handler(request, h) {
         const { courseId } = request.params;
@@ -126,15 +119,13 @@ export const gradebookPlugin: Plugin<void> = {
       options: {
         description:
           "Final grades of a course's students: the weighted mean of their results, rounded half up to one decimal, and its letter (teachers of the course, admins). `?missing=zero` counts weighted past-dated tests without a result as 0. `Accept: text/csv` answers CSV, one row per student",
-        tags: ['api', 'reports'],
+        ...documented(
+          'reports',
+          { 200: { description: 'Students by id with their final grade (CSV with `Accept: text/csv`)', schema: courseGradesSchema, media: ['application/json', 'text/csv'] } },
+          [400, 403, 404],
+        ),
         validate: { params: idParams('courseId'), query: internals.gradesQuery },
         pre: [courseFromPath, teachesCourse],
-        plugins: {
-          'hapi-swagger': {
-            produces: ['application/json', 'text/csv'],
-            responses: responses({ 200: { description: 'Students by id with their final grade', schema: courseGradesSchema } }),
-          },
-        },
       },
       async handler(request, h) {
         const { courseId } = request.params;
@@ -148,11 +139,9 @@ export const gradebookPlugin: Plugin<void> = {
       options: {
         description:
           "A user's final grade and letter in each course they are a STUDENT of, by courseId, from released results only: what the student sees (yourself, admins)",
-        tags: ['api', 'reports'],
+        ...documented('reports', { 200: { description: 'Courses by id with the final grade', schema: userGradesSchema } }, [400, 403, 404]),
         validate: { params: idParams('userId'), query: listQuery },
         pre: [userFromPath, isSelf],
-        response: { status: { 200: userGradesSchema } },
-        plugins: { 'hapi-swagger': { responses: responses({ 200: { description: 'Courses by id with the final grade' } }) } },
       },
       handler: (request) => grades.userGrades(db, request.params.userId, request.query),
     });

@@ -4,7 +4,9 @@
 import { timingSafeEqual } from 'node:crypto';
 import Boom from '@hapi/boom';
 import type { Plugin, Request } from '@hapi/hapi';
+import Joi from 'joi';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { documented } from './route';
 
 export interface PoolStats {
   readonly totalCount: number;
@@ -72,7 +74,11 @@ export const metricsPlugin: Plugin<MetricsOptions> = {
         // A scraper's static token or an admin's JWT; checked here because the token is no JWT.
         auth: { mode: 'try' },
         description: 'Prometheus metrics (METRICS_TOKEN bearer, or an admin)',
-        tags: ['api', 'status'],
+        ...documented(
+          'status',
+          { 200: { description: 'Prometheus text exposition format', schema: Joi.string().max(10_000_000), media: ['text/plain'] } },
+          [403],
+        ),
       },
       async handler(request, h) {
         const token = internals.bearer(request);

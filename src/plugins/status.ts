@@ -2,6 +2,7 @@
 import Boom from '@hapi/boom';
 import type { Plugin } from '@hapi/hapi';
 import Joi from 'joi';
+import { documented } from './route';
 
 export const statusPlugin: Plugin<void> = {
   name: 'status',
@@ -11,10 +12,8 @@ export const statusPlugin: Plugin<void> = {
         method: 'GET',
         path: '/',
         options: {
-          auth: false,
           description: 'Liveness: the process answers (no database involved)',
-          tags: ['api', 'status'],
-          response: { schema: Joi.object({ up: Joi.boolean().required() }).label('Liveness') },
+          ...documented('status', { 200: Joi.object({ up: Joi.boolean().required() }).label('Liveness') }, [], { public: true, database: false }),
         },
         handler: () => ({ up: true }),
       },
@@ -22,10 +21,8 @@ export const statusPlugin: Plugin<void> = {
         method: 'GET',
         path: '/ready',
         options: {
-          auth: false,
           description: 'Readiness: the database answers a query',
-          tags: ['api', 'status'],
-          response: { schema: Joi.object({ db: Joi.string().valid('up').required() }).label('Readiness') },
+          ...documented('status', { 200: Joi.object({ db: Joi.string().valid('up').required() }).label('Readiness') }, [], { public: true }),
         },
         async handler(request) {
           try {

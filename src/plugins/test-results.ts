@@ -11,15 +11,16 @@ import {
   userFromPath,
   type Pres,
 } from '../auth/policies';
-import { id, idParams, listQuery, responses, type IdParams } from '../schemas/common';
+import { id, idParams, listQuery, type IdParams } from '../schemas/common';
 import { testResultSchema } from '../schemas/resources';
 import * as results from '../services/test-results';
 import type { ListQuery } from '../services/types';
+import { BODY_ERRORS, documented } from './route';
 
-const result = Joi.number().integer().min(0).max(1000).description('Per mille: 875 = 87.5 %');
+const result = Joi.number().integer().min(0).max(1000).meta({ format: 'int32' }).description('Per mille: 875 = 87.5 %');
 
 const internals = {
-  list: Joi.array().items(testResultSchema).label('TestResults'),
+  list: Joi.array().items(testResultSchema).max(100).label('TestResults'),
   createPayload: Joi.object<results.TestResultInput, true>({ result: result.required(), studentId: id.required() }).label(
     'TestResultCreate',
   ),
@@ -37,11 +38,9 @@ export const testResultsPlugin: Plugin<void> = {
       path: '/courses/tests/{testId}/test-results',
       options: {
         description: 'The results of a test (teachers of its course, admins)',
-        tags: ['api', 'test-results'],
+        ...documented('test-results', { 200: { description: 'Results by id', schema: internals.list } }, [400, 403, 404]),
         validate: { params: idParams('testId'), query: listQuery },
         pre: [testFromPath, teachesTestCourse],
-        response: { status: { 200: internals.list } },
-        plugins: { 'hapi-swagger': { responses: responses({ 200: { description: 'Results by id' } }) } },
       },
       handler: (request) => results.listTestResults(db, request.params.testId, request.query),
     });
@@ -51,13 +50,9 @@ export const testResultsPlugin: Plugin<void> = {
       options: {
         description:
           "Record a student's result; the caller is the grader. The student must be enrolled as STUDENT in the test's course (else 400); one result per student and test (else 409)",
-        tags: ['api', 'test-results'],
+        ...documented('test-results', { 201: { description: 'Recorded', schema: testResultSchema } }, [...BODY_ERRORS, 403, 404, 409]),
         validate: { params: idParams('testId'), payload: internals.createPayload },
         pre: [testFromPath, teachesTestCourse],
-        response: { status: { 201: testResultSchema } },
-        plugins: {
-          'hapi-swagger': { responses: responses({ 201: { description: 'Recorded' } }, [400, 401, 403, 404, 409]) },
-        },
       },
       handler: async (request, h) => {
         const created = await results.createTestResult(db, request.pre.test, request.payload, request.auth.credentials.userId);
@@ -69,11 +64,9 @@ export const testResultsPlugin: Plugin<void> = {
       path: '/courses/tests/test-results/{testResultId}',
       options: {
         description: 'Correct a result (teachers of its course, admins)',
-        tags: ['api', 'test-results'],
+        ...documented('test-results', { 200: { description: 'The updated result', schema: testResultSchema } }, [...BODY_ERRORS, 403, 404]),
         validate: { params: idParams('testResultId'), payload: internals.updatePayload },
         pre: [testResultFromPath, teachesResultCourse],
-        response: { status: { 200: testResultSchema } },
-        plugins: { 'hapi-swagger': { responses: responses({ 200: { description: 'The updated result' } }) } },
       },
       handler: (request) => results.updateTestResult(db, request.params.testResultId, request.payload.result),
     });
@@ -82,10 +75,9 @@ export const testResultsPlugin: Plugin<void> = {
       path: '/courses/tests/test-results/{testResultId}',
       options: {
         description: 'Delete a result (teachers of its course, admins)',
-        tags: ['api', 'test-results'],
+        ...documented('test-results', { 204: 'Deleted' }, [...BODY_ERRORS, 403, 404]),
         validate: { params: idParams('testResultId') },
         pre: [testResultFromPath, teachesResultCourse],
-        plugins: { 'hapi-swagger': { responses: responses({ 204: { description: 'Deleted' } }) } },
       },
       handler: async (request, h) => {
         await results.deleteTestResult(db, request.params.testResultId);
@@ -97,11 +89,9 @@ export const testResultsPlugin: Plugin<void> = {
       path: '/users/{userId}/test-results',
       options: {
         description: "A user's results (yourself, admins)",
-        tags: ['api', 'test-results'],
+        ...documented('test-results', { 200: { description: 'Results by id', schema: internals.list } }, [400, 403, 404]),
         validate: { params: idParams('userId'), query: listQuery },
         pre: [userFromPath, isSelf],
-        response: { status: { 200: internals.list } },
-        plugins: { 'hapi-swagger': { responses: responses({ 200: { description: 'Results by id' } }) } },
       },
       handler: (request) => results.listUserResults(db, request.params.userId, request.query),
     });

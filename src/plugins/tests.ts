@@ -2,9 +2,10 @@
 import type { Plugin } from '@hapi/hapi';
 import Joi from 'joi';
 import { courseFromPath, limitWritesForOthers, teachesCourse, teachesTestCourse, testFromPath, type Pres } from '../auth/policies';
-import { idParams, isoDate, responses, shortText, type IdParams } from '../schemas/common';
+import { idParams, isoDate, shortText, type IdParams } from '../schemas/common';
 import { testSchema } from '../schemas/resources';
 import * as tests from '../services/tests';
+import { BODY_ERRORS, documented } from './route';
 
 const fields = {
   weight: Joi.number().integer().min(0).max(1000).description('Relative weight in the final grade, 0–1000 (0 = does not count); default 1'),
@@ -28,11 +29,9 @@ export const testsPlugin: Plugin<void> = {
       path: '/courses/{courseId}/tests',
       options: {
         description: 'Add a test to a course (teachers of the course, admins)',
-        tags: ['api', 'tests'],
+        ...documented('tests', { 201: testSchema }, [...BODY_ERRORS, 403, 404, [409, 'The course already holds 200 tests'], 429]),
         validate: { params: idParams('courseId'), payload: internals.createPayload },
         pre: [limitWritesForOthers, courseFromPath, teachesCourse],
-        response: { status: { 201: testSchema } },
-        plugins: { 'hapi-swagger': { responses: responses({ 201: { description: 'Created' } }, [400, 401, 403, 404, 409, 429]) } },
       },
       handler: async (request, h) => h.response(await tests.createTest(db, request.params.courseId, request.payload)).code(201),
     });
@@ -41,10 +40,8 @@ export const testsPlugin: Plugin<void> = {
       path: '/courses/tests/{testId}',
       options: {
         description: 'A test',
-        tags: ['api', 'tests'],
+        ...documented('tests', { 200: { description: 'The test', schema: testSchema } }, [400, 404]),
         validate: { params: internals.params },
-        response: { status: { 200: testSchema } },
-        plugins: { 'hapi-swagger': { responses: responses({ 200: { description: 'The test' } }, [400, 401, 404]) } },
       },
       handler: (request) => tests.getTest(db, request.params.testId),
     });
@@ -53,11 +50,9 @@ export const testsPlugin: Plugin<void> = {
       path: '/courses/tests/{testId}',
       options: {
         description: 'Update a test (teachers of its course, admins)',
-        tags: ['api', 'tests'],
+        ...documented('tests', { 200: { description: 'The updated test', schema: testSchema } }, [...BODY_ERRORS, 403, 404]),
         validate: { params: internals.params, payload: internals.updatePayload },
         pre: [testFromPath, teachesTestCourse],
-        response: { status: { 200: testSchema } },
-        plugins: { 'hapi-swagger': { responses: responses({ 200: { description: 'The updated test' } }) } },
       },
       handler: (request) => tests.updateTest(db, request.params.testId, request.payload),
     });
@@ -66,10 +61,9 @@ export const testsPlugin: Plugin<void> = {
       path: '/courses/tests/{testId}',
       options: {
         description: 'Delete a test and its results (teachers of its course, admins)',
-        tags: ['api', 'tests'],
+        ...documented('tests', { 204: 'Deleted' }, [...BODY_ERRORS, 403, 404]),
         validate: { params: internals.params },
         pre: [testFromPath, teachesTestCourse],
-        plugins: { 'hapi-swagger': { responses: responses({ 204: { description: 'Deleted' } }) } },
       },
       handler: async (request, h) => {
         await tests.deleteTest(db, request.params.testId);

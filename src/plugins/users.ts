@@ -3,13 +3,7 @@ import type { Plugin } from "@hapi/hapi";
 import Joi from "joi";
 import { isAdmin, isSelf, userFromPath, type Pres } from "../auth/policies";
 import { LIMITS } from "../auth/rate-limit";
-import {
-  idParams,
-  listQuery,
-  responses,
-  text,
-  type IdParams,
-} from "../schemas/common";
+import { idParams, int32, listQuery, text, timestamp, type IdParams } from "../schemas/common";
 import type { ListQuery } from "../services/types";
 import {
   confirmEmailChange,
@@ -22,12 +16,14 @@ import {
   type NewUser,
   type UserInput,
 } from "../services/users";
+import { BODY_ERRORS, documented } from "./route";
 
 const name = text.trim().min(1).max(100).allow(null);
 const social = Joi.object()
   .pattern(text.max(50), text.max(500))
   .max(20)
-  .allow(null);
+  .allow(null)
+  .label("Social");
 const email = text.trim().email({ tlds: false }).max(254);
 
 const internals = {
@@ -49,6 +45,8 @@ const internals = {
   emailConfirmationPayload: Joi.object<EmailConfirmation, true>({
     emailToken: Joi.string()
       .pattern(/^\d{8}$/)
+      .min(8)
+      .max(8)
       .required()
       .messages({
         "string.pattern.base":
@@ -56,18 +54,24 @@ const internals = {
       }),
   }).label("EmailConfirmation"),
   user: Joi.object({
-    id: Joi.number().integer().required(),
-    email: Joi.string().required(),
-    firstName: Joi.string().allow(null),
-    lastName: Joi.string().allow(null),
-    social: Joi.object().unknown(true).allow(null),
+    id: int32.required(),
+    email: Joi.string().max(254).required(),
+    firstName: Joi.string().max(100).allow(null).required(),
+    lastName: Joi.string().max(100).allow(null).required(),
+    social: Joi.object()
+      .pattern(Joi.string().max(50), Joi.string().max(500))
+      .max(20)
+      .allow(null)
+      .required()
+      .label("SocialLinks"),
     isAdmin: Joi.boolean().required(),
     pendingEmail: Joi.string()
+      .max(254)
       .allow(null)
       .required()
       .description("A new email awaiting the token mailed to it"),
-    createdAt: Joi.date().required(),
-    updatedAt: Joi.date().required(),
+    createdAt: timestamp.required(),
+    updatedAt: timestamp.required(),
   }).label("User"),
 };
 
@@ -81,15 +85,12 @@ export const usersPlugin: Plugin<void> = {
   name: "users",
   register(server) {
     const { db, config, mailer } = server.app;
-    const tags = ["api", "users"];
-
     server.route({
       method: "GET",
       path: "/profile",
       options: {
         description: "The authenticated user",
-        tags,
-        response: { schema: internals.user },
+        ...documented("users", { 200: internals.user }),
       },
       handler: (request) => getUser(db, request.auth.credentials.userId),
     });
@@ -98,10 +99,9 @@ export const usersPlugin: Plugin<void> = {
       path: "/users",
       options: {
         description: "List users (admin)",
-        tags,
+        ...documented("users", { 200: Joi.array().items(internals.user).max(100).label("Users") }, [400, 403]),
         validate: { query: listQuery },
         pre: [isAdmin],
-        response: { schema: Joi.array().items(internals.user).label("Users") },
       },
       handler: (request) => listUsers(db, request.query),
     });
@@ -110,10 +110,9 @@ export const usersPlugin: Plugin<void> = {
       path: "/users",
       options: {
         description: "Create a user (admin); 409 when the email is taken",
-        tags,
+        ...documented("users", { 201: internals.user }, [...BODY_ERRORS, 403, 409]),
         validate: { payload: internals.createPayload },
         pre: [isAdmin],
-        response: { status: { 201: internals.user } },
       },
       handler: async (request, h) =>
         h.response(await createUser(db, request.payload)).code(201),
@@ -123,10 +122,9 @@ export const usersPlugin: Plugin<void> = {
       path: "/users/{userId}",
       options: {
         description: "A user (self or admin)",
-        tags,
+        ...documented("users", { 200: internals.user }, [400, 403, 404]),
         validate: { params: internals.params },
         pre: [userFromPath, isSelf],
-        response: { schema: internals.user },
       },
       handler: (request) => request.pre.user,
     });
@@ -137,13 +135,12 @@ export const usersPlugin: Plugin<void> = {
         description: "Update a user (self or admin); isAdmin is not settable",
         notes:
           "An admin changes the email directly. Anyone else keeps the old email: the new one shows as pendingEmail and a token is mailed to it (confirm with POST /users/{userId}/email-confirmation); 409 if another account has it, 503 if the mail cannot be sent, 429 after 5 such mails in 15 minutes.",
-        tags,
+        ...documented("users", { 200: internals.user }, [...BODY_ERRORS, 403, 404, 409, 429]),
         validate: {
           params: internals.params,
           payload: internals.updatePayload,
         },
         pre: [userFromPath, isSelf],
-        response: { schema: internals.user },
       },
       handler: async (request) => {
         const { userId } = request.params;
@@ -173,21 +170,16 @@ export const usersPlugin: Plugin<void> = {
           "Confirm a pending email change with the token mailed to the new address (self)",
         notes:
           "The new address becomes the email, and every other session (API token) of the user is revoked.",
-        tags,
+        ...documented(
+          "users",
+          { 200: { description: "The user with the new email", schema: internals.user } },
+          [...BODY_ERRORS, [401, "Missing or invalid JWT, or a wrong or expired email token"], 403, 404, 409],
+        ),
         validate: {
           params: internals.params,
           payload: internals.emailConfirmationPayload,
         },
         pre: [userFromPath, isSelf],
-        response: { status: { 200: internals.user } },
-        plugins: {
-          "hapi-swagger": {
-            responses: responses(
-              { 200: { description: "The user with the new email" } },
-              [400, 401, 403, 404, 409],
-            ),
-          },
-        },
       },
       handler: async (request) => {
         const { userId } = request.params;
@@ -209,7 +201,7 @@ export const usersPlugin: Plugin<void> = {
       options: {
         description:
           "Delete a user with their tokens, enrollments, feedback and received results (self or admin)",
-        tags,
+        ...documented("users", { 204: "Deleted" }, [...BODY_ERRORS, 403, 404]),
         validate: { params: internals.params },
         pre: [userFromPath, isSelf],
       },

@@ -3,7 +3,7 @@ import Joi from 'joi';
 import type { ListQuery } from '../services/types';
 
 /** A database id: a positive int32. Anything else is a 400 before it can reach Postgres' `int4`. */
-export const id = Joi.number().integer().min(1).max(2_147_483_647);
+export const id = Joi.number().integer().min(1).max(2_147_483_647).meta({ format: 'int32' }).example(1);
 
 /** `?take=&skip=` of every list: 1–100 rows (default 100), from offset ≥ 0. Lists order by id ascending. */
 export const listQuery = Joi.object<ListQuery, true>({
@@ -38,32 +38,18 @@ export const longText = text.trim().min(1).max(5000);
  */
 export const isoDate = Joi.date().iso().min('1900-01-01T00:00:00.000Z').max('9999-12-31T23:59:59.999Z');
 
+/** An int4 column (ids, counts, per-mille results): documented as `integer`, `format: int32`. */
+export const int32 = Joi.number().integer().min(-2_147_483_648).max(2_147_483_647).meta({ format: 'int32' });
+
+/** A timestamp in responses: an ISO-8601 date-time (`2026-01-15T09:00:00.000Z`). */
+export const timestamp = Joi.date().iso();
+
+/** Boom's error body, as every 4xx/5xx of this API answers it. */
 export const errorSchema = Joi.object({
-  statusCode: Joi.number().integer().required(),
-  error: Joi.string().required(),
-  message: Joi.string().required(),
+  statusCode: Joi.number().integer().min(400).max(599).meta({ format: 'int32' }).required().example(404),
+  error: Joi.string().max(100).required().example('Not Found'),
+  message: Joi.string().max(2000).required().example('Course not found'),
+  // hapi adds which part of the request failed validation; hapi-auth-jwt2 the auth scheme's attributes.
+  validation: Joi.object({ source: Joi.string().max(20), keys: Joi.array().items(Joi.string().max(200)).max(100) }).label('ValidationDetail'),
+  attributes: Joi.object().unknown(true).label('AuthAttributes'),
 }).label('Error');
-
-const errorDescriptions: Record<number, string> = {
-  400: 'Bad request: validation failed (the message names the field)',
-  401: 'Missing, invalid, expired or revoked token',
-  403: 'Authenticated but not allowed',
-  404: 'Not found',
-  409: 'Conflict with an existing record',
-  429: 'Too many writes for or about other users: retry after Retry-After seconds',
-};
-
-/**
- * hapi-swagger documentation of a route's responses: the success code(s) with their schema and the
- * listed error codes. Success schemas are validated by `response.status` as well; this only documents.
- */
-export function responses(
-  success: Record<number, { description: string; schema?: Joi.Schema }>,
-  errors: number[] = [400, 401, 403, 404],
-): Record<number, { description: string; schema?: Joi.Schema }> {
-  const out: Record<number, { description: string; schema?: Joi.Schema }> = { ...success };
-  for (const code of errors) {
-    out[code] = { description: errorDescriptions[code] ?? 'Error', schema: errorSchema };
-  }
-  return out;
-}

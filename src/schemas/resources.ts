@@ -1,25 +1,27 @@
 // Response shapes of the grading resources, shared by their plugins (plugins don't import each other).
 // Routes validate their success responses against these, and hapi-swagger documents them.
 import Joi from 'joi';
+import { int32, timestamp } from './common';
 
-const int = Joi.number().integer();
+const int = int32;
 const nullableNumber = Joi.number().allow(null).required();
+const name = Joi.string().max(200);
 
 export const testSchema = Joi.object({
   id: int.required(),
-  name: Joi.string().required(),
-  date: Joi.date().required(),
+  name: name.required(),
+  date: timestamp.required(),
   weight: int.min(0).max(1000).required().description('Relative weight in the final grade (0 = does not count)'),
   released: Joi.boolean().required().description('Students see the results only of released tests'),
-  releasedAt: Joi.date().allow(null).required().description('When `released` last became true; null while unreleased'),
+  releasedAt: timestamp.allow(null).required().description('When `released` last became true; null while unreleased'),
   courseId: int.required(),
-  updatedAt: Joi.date().required(),
+  updatedAt: timestamp.required(),
 }).label('Test');
 
 export const gradingScaleSchema = Joi.array()
   .items(
     Joi.object({
-      letter: Joi.string().required(),
+      letter: Joi.string().max(10).required(),
       min: int.min(0).max(1000).required().description('Lowest final grade (result units) with this letter'),
     }).label('GradeLetter'),
   )
@@ -28,11 +30,11 @@ export const gradingScaleSchema = Joi.array()
 
 export const courseSchema = Joi.object({
   id: int.required(),
-  name: Joi.string().required(),
-  courseDetails: Joi.string().required(),
+  name: name.required(),
+  courseDetails: Joi.string().max(5000).required(),
   gradingScale: gradingScaleSchema.required(),
-  createdAt: Joi.date().required(),
-  updatedAt: Joi.date().required(),
+  createdAt: timestamp.required(),
+  updatedAt: timestamp.required(),
   tests: Joi.array().items(testSchema).required(),
 }).label('Course');
 
@@ -40,10 +42,10 @@ export const roleSchema = Joi.string().valid('STUDENT', 'TEACHER');
 
 export const userCourseSchema = Joi.object({
   id: int.required(),
-  name: Joi.string().required(),
-  courseDetails: Joi.string().required(),
-  createdAt: Joi.date().required(),
-  updatedAt: Joi.date().required(),
+  name: name.required(),
+  courseDetails: Joi.string().max(5000).required(),
+  createdAt: timestamp.required(),
+  updatedAt: timestamp.required(),
   role: roleSchema.required(),
 }).label('UserCourse');
 
@@ -51,7 +53,7 @@ export const enrollmentSchema = Joi.object({
   userId: int.required(),
   courseId: int.required(),
   role: roleSchema.required(),
-  createdAt: Joi.date().required(),
+  createdAt: timestamp.required(),
 }).label('Enrollment');
 
 export const testResultSchema = Joi.object({
@@ -60,15 +62,15 @@ export const testResultSchema = Joi.object({
   studentId: int.required(),
   graderId: int.allow(null).required(),
   testId: int.required(),
-  createdAt: Joi.date().required(),
+  createdAt: timestamp.required(),
 }).label('TestResult');
 
 export const feedbackSchema = Joi.object({
   id: int.required(),
-  feedback: Joi.string().required(),
+  feedback: Joi.string().max(5000).required(),
   courseId: int.required(),
   studentId: int.required(),
-  createdAt: Joi.date().required(),
+  createdAt: timestamp.required(),
 }).label('Feedback');
 
 export const statsSchema = Joi.object({
@@ -86,20 +88,20 @@ export const gradebookSchema = Joi.object({
     .items(
       Joi.object({
         id: int.required(),
-        email: Joi.string().required(),
-        firstName: Joi.string().allow(null).required(),
-        lastName: Joi.string().allow(null).required(),
-        results: Joi.object().pattern(Joi.string(), int).required().description('testId → result'),
+        email: Joi.string().max(254).required(),
+        firstName: Joi.string().max(100).allow(null).required(),
+        lastName: Joi.string().max(100).allow(null).required(),
+        results: Joi.object().pattern(Joi.string().max(10), int).required().description('testId → result'),
         average: nullableNumber,
         finalGrade: nullableNumber.description('Weighted final grade in result units, one decimal (every test, released or not)'),
-        letter: Joi.string().allow(null).required().description("The course's letter for finalGrade"),
+        letter: Joi.string().max(10).allow(null).required().description("The course's letter for finalGrade"),
       }).label('GradebookStudent'),
     )
     .required(),
 }).label('Gradebook');
 
 const finalGrade = Joi.number().min(0).max(1000).allow(null).required().description('Weighted final grade in result units (0–1000), rounded half up to one decimal; null when no weighted test counts');
-const letter = Joi.string().allow(null).required().description('The grading scale entry with the highest min at or below finalGrade');
+const letter = Joi.string().max(10).allow(null).required().description('The grading scale entry with the highest min at or below finalGrade');
 
 export const courseGradesSchema = Joi.object({
   courseId: int.required(),
@@ -108,9 +110,9 @@ export const courseGradesSchema = Joi.object({
     .items(
       Joi.object({
         id: int.required(),
-        email: Joi.string().required(),
-        firstName: Joi.string().allow(null).required(),
-        lastName: Joi.string().allow(null).required(),
+        email: Joi.string().max(254).required(),
+        firstName: Joi.string().max(100).allow(null).required(),
+        lastName: Joi.string().max(100).allow(null).required(),
         finalGrade,
         letter,
         graded: int.min(0).required().description('Weighted tests with a result'),
@@ -124,9 +126,10 @@ export const userGradesSchema = Joi.array()
   .items(
     Joi.object({
       courseId: int.required(),
-      courseName: Joi.string().required(),
+      courseName: name.required(),
       finalGrade,
       letter,
     }).label('UserCourseGrade'),
   )
+  .max(100)
   .label('UserGrades');

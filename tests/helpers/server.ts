@@ -1,7 +1,9 @@
-// Builds a real server (real PostgreSQL, no mocks) for server.inject().
+// Builds a real server (real PostgreSQL, no mocks) for server.inject(). Every response a test
+// receives through it is checked against the served OpenAPI document (tests/helpers/contract.ts).
 import type { Server } from '@hapi/hapi';
 import { loadConfig, type Config } from '../../src/config';
-import { createServer } from '../../src/server';
+import { createServer, type ServerOptions } from '../../src/server';
+import { withContract } from './contract';
 
 /** An explicit secret: tests never touch the checkout's generated .data/jwt-secret. */
 const TEST_JWT_SECRET = 'test-only-jwt-secret-0123456789abcdef';
@@ -10,6 +12,11 @@ export function testConfig(env: NodeJS.ProcessEnv = {}): Config {
   return loadConfig({ JWT_SECRET: TEST_JWT_SECRET, ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env });
 }
 
-export async function createTestServer(env: NodeJS.ProcessEnv = {}): Promise<Server> {
-  return createServer(testConfig(env));
+export async function createTestServer(env: NodeJS.ProcessEnv = {}, options: ServerOptions = {}): Promise<Server> {
+  return withContract(await createServer(testConfig(env), options));
+}
+
+/** Like createTestServer, for a test that builds its own Config. */
+export async function createContractServer(config: Config, options: ServerOptions = {}): Promise<Server> {
+  return withContract(await createServer(config, options));
 }
