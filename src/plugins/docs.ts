@@ -7,15 +7,20 @@ import type { Plugin, Request, RequestRoute, ResponseObject } from '@hapi/hapi';
 import HapiSwagger from 'hapi-swagger';
 
 interface Operation {
+  summary?: string;
+  description?: string;
   security?: unknown[];
   parameters?: Parameter[];
   responses?: Record<string, { content?: Record<string, { schema?: unknown } | undefined> }>;
 }
 interface Spec {
+  servers?: Array<Record<string, unknown>>;
   paths?: Record<string, Record<string, Operation>>;
   components?: { schemas?: Record<string, SchemaObject> };
 }
 interface SchemaObject {
+  format?: string;
+  maxLength?: number;
   properties?: Record<string, SchemaObject>;
   additionalProperties?: unknown;
   items?: SchemaObject;
@@ -35,6 +40,7 @@ const internals = {
     info: {
       title: 'Grading API',
       version: '1.0.0',
+      contact: { name: 'Grading API maintainers (see the README)' },
       description:
         'Courses, enrollments, tests, results, statistics and feedback. Log in with POST /login and POST /authenticate, then send the JWT in the `Authorization` header (`Bearer <jwt>`; the bare JWT is accepted too). Errors are JSON: `{ statusCode, error, message }`.',
     },
@@ -47,7 +53,7 @@ const internals = {
         type: 'http',
         scheme: 'bearer',
         bearerFormat: 'JWT',
-        description: 'The JWT from POST /authenticate (HS256, expires after 12 hours, revoked by POST /logout; see RFC 8725 for JWT best practices).',
+        description: 'The JWT from POST /authenticate (HS256, expires after 12 hours, revoked by POST /logout; following RFC8725 JWT best practices).',
       },
     },
     security: [{ jwt: [] }],
@@ -64,6 +70,9 @@ const internals = {
     ],
   } as HapiSwagger.RegisterOptions,
 
+  /** A non-JSON body (the gradebook's CSV): text of a bounded size. */
+  textBody: { schema: { type: 'string', maxLength: 50_000_000 } },
+
   /** What hapi-swagger cannot say from route options: public operations, non-JSON media types. */
   complete(request: Request): void {
     const spec = (request.response as ResponseObject).source as Spec | null;
@@ -76,6 +85,10 @@ const internals = {
         internals.completeOperation(route, operation);
       }
     }
+    // Relative, so the document describes whichever server serves it (http in development, https
+    // behind Heroku's router); public, not internal (OWASP API9, inventory). hapi-swagger only takes
+    // absolute URLs.
+    spec.servers = [{ url: '/', description: 'The server that serves this document (local, staging or production)', 'x-internal': false }];
     for (const schema of Object.values(spec.components?.schemas ?? {})) {
       internals.patternsAsMaps(schema);
     }
@@ -86,6 +99,10 @@ const internals = {
    * gradebook's `results`) as one property named "string"; OpenAPI says that with additionalProperties.
    */
   patternsAsMaps(schema: SchemaObject): void {
+    // ISO 8601 timestamps (`2026-01-15T09:00:00.000+05:30`) are at most 29 characters.
+    if (schema.format === 'date-time' && schema.maxLength === undefined) {
+      schema.maxLength = 30;
+    }
     const names = Object.keys(schema.properties ?? {});
     if (names.length === 1 && names[0] === 'string' && schema.additionalProperties === undefined) {
       schema.additionalProperties = schema.properties?.string;
@@ -99,9 +116,12 @@ const internals = {
   },
 
   completeOperation(route: RequestRoute, operation: Operation): void {
-    if ((route.settings.auth as unknown) === false) {
+    const isPublic = (route.settings.auth as unknown) === false;
+    if (isPublic) {
       operation.security = [];
     }
+    // The route's `description` is the summary; without `notes`, say who may call it.
+    operation.description ??= `${operation.summary ?? ''}. ${isPublic ? 'Public: no token needed.' : 'Needs a JWT: `Authorization: Bearer <jwt>`.'}`;
     // Tools that fill in path templates (Dredd, Swagger UI's "try it") read the parameter's example.
     for (const parameter of operation.parameters ?? []) {
       if (parameter.in === 'path' && parameter.example === undefined && parameter.schema?.example !== undefined) {
@@ -116,7 +136,7 @@ const internals = {
       }
       const json = response.content?.['application/json'];
       // hapi-swagger writes every body as JSON; a non-JSON type answers text.
-      const text = (json?.schema as { type?: string } | undefined)?.type === 'string' ? json : { schema: { type: 'string' } };
+      const text = (json?.schema as { type?: string } | undefined)?.type === 'string' ? json : internals.textBody;
       response.content = Object.fromEntries(types.map((type) => [type, type === 'application/json' && json ? json : text] as const));
     }
   },

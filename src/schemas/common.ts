@@ -7,8 +7,8 @@ export const id = Joi.number().integer().min(1).max(2_147_483_647).meta({ format
 
 /** `?take=&skip=` of every list: 1–100 rows (default 100), from offset ≥ 0. Lists order by id ascending. */
 export const listQuery = Joi.object<ListQuery, true>({
-  take: Joi.number().integer().min(1).max(100).default(100).description('Rows to return (1–100)'),
-  skip: Joi.number().integer().min(0).max(2_147_483_647).default(0).description('Rows to skip'),
+  take: Joi.number().integer().min(1).max(100).default(100).meta({ format: 'int32' }).description('Rows to return (1–100)'),
+  skip: Joi.number().integer().min(0).max(2_147_483_647).default(0).meta({ format: 'int32' }).description('Rows to skip'),
 });
 
 /** Validated path parameters that are all ids, e.g. `IdParams<'userId' | 'courseId'>`. */
