@@ -8,7 +8,7 @@ import * as tests from '../services/tests';
 import { BODY_ERRORS, documented } from './route';
 
 const fields = {
-  weight: Joi.number().integer().min(0).max(1000).description('Relative weight in the final grade, 0–1000 (0 = does not count); default 1'),
+  weight: Joi.number().integer().min(0).max(1000).meta({ format: 'int32' }).description('Relative weight in the final grade, 0–1000 (0 = does not count); default 1'),
   released: Joi.boolean().description('Students see the results only once released; default true. Releasing emails each graded student'),
 };
 

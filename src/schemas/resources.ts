@@ -25,8 +25,12 @@ export const gradingScaleSchema = Joi.array()
       min: int.min(0).max(1000).required().description('Lowest final grade (result units) with this letter'),
     }).label('GradeLetter'),
   )
+  .max(20)
   .description('Letters by minimum final grade, sorted by min descending')
   .label('GradingScale');
+
+/** A course's tests: bounded by the course, not paged. */
+const courseTestsSchema = Joi.array().items(testSchema).label('CourseTests');
 
 export const courseSchema = Joi.object({
   id: int.required(),
@@ -35,7 +39,7 @@ export const courseSchema = Joi.object({
   gradingScale: gradingScaleSchema.required(),
   createdAt: timestamp.required(),
   updatedAt: timestamp.required(),
-  tests: Joi.array().items(testSchema).required(),
+  tests: courseTestsSchema.required(),
 }).label('Course');
 
 export const roleSchema = Joi.string().valid('STUDENT', 'TEACHER');
@@ -83,7 +87,7 @@ export const statsSchema = Joi.object({
 }).label('TestStats');
 
 export const gradebookSchema = Joi.object({
-  tests: Joi.array().items(testSchema).required(),
+  tests: courseTestsSchema.required(),
   students: Joi.array()
     .items(
       Joi.object({
@@ -97,6 +101,7 @@ export const gradebookSchema = Joi.object({
         letter: Joi.string().max(10).allow(null).required().description("The course's letter for finalGrade"),
       }).label('GradebookStudent'),
     )
+    .label('GradebookStudents')
     .required(),
 }).label('Gradebook');
 
@@ -119,6 +124,7 @@ export const courseGradesSchema = Joi.object({
         missing: int.min(0).required().description('Weighted past-dated tests without a result'),
       }).label('StudentGrade'),
     )
+    .label('StudentGrades')
     .required(),
 }).label('CourseGrades');
 
