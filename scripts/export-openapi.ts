@@ -8,7 +8,15 @@ import { createServer } from '../src/server';
 
 export async function servedOpenApi(): Promise<unknown> {
   // Prisma connects lazily and GET /openapi.json queries nothing: the URL only has to be well-formed.
-  const config = loadConfig({ ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: 'postgresql://unused@127.0.0.1:1/unused', REDIS_URL: '' });
+  // An explicit JWT secret: without one the server would write .data/jwt-secret into the checkout.
+  const config = loadConfig({
+    ...process.env,
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: 'postgresql://unused@127.0.0.1:1/unused',
+    REDIS_URL: '',
+    JWT_SECRET: 'openapi-export-only-secret-0123456789',
+  });
   const server = await createServer(config);
   try {
     const res = await server.inject('/openapi.json');
