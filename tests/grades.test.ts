@@ -4,9 +4,8 @@ import type { Server } from '@hapi/hapi';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '@prisma/client';
 import { parse } from 'csv-parse/sync';
-import { createServer } from '../src/server';
 import { enroll, json, makeCourse, makeResult } from './helpers/fixtures';
-import { testConfig } from './helpers/server';
+import { createContractServer, testConfig } from './helpers/server';
 import { createUser, type TestUser } from './helpers/users';
 
 describe('final grades', () => {
@@ -20,7 +19,7 @@ describe('final grades', () => {
     db.$on('query', () => {
       statements++;
     });
-    server = await createServer(config, { db });
+    server = await createContractServer(config, { db });
   });
 
   afterAll(() => server.stop());

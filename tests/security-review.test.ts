@@ -14,9 +14,9 @@ import { MAX_TESTS_PER_COURSE } from '../src/services/tests';
 /** The bound README states for one course response (GET /courses/{id}, and each course of a list). */
 const COURSE_RESPONSE_MAX_BYTES = 200_000;
 import { createLogger } from '../src/logger';
-import { createServer } from '../src/server';
+import { documented } from '../src/plugins/route';
 import { enroll, json, makeCourse, makeResult, makeTest } from './helpers/fixtures';
-import { createTestServer, testConfig } from './helpers/server';
+import { createContractServer, createTestServer, testConfig } from './helpers/server';
 import { createUser, uniqueEmail, type TestUser } from './helpers/users';
 
 /** A server whose log lines (pino JSON) land in `lines`. */
@@ -28,7 +28,7 @@ async function serverWithLog(env: NodeJS.ProcessEnv = {}): Promise<{ server: Ser
       done();
     },
   });
-  const server = await createServer(testConfig(env), { logger: createLogger('info', sink) });
+  const server = await createContractServer(testConfig(env), { logger: createLogger('info', sink) });
   return { server, lines };
 }
 
@@ -100,7 +100,7 @@ describe('defect 9: Cache-Control: no-store on the JWT response and authenticate
   let server: Server;
 
   beforeAll(async () => {
-    server = await createServer(testConfig({ SENDGRID_API_KEY: '' }), { logger: createLogger('silent') });
+    server = await createContractServer(testConfig({ SENDGRID_API_KEY: '' }), { logger: createLogger('silent') });
   });
   afterAll(() => server.stop());
 
@@ -209,7 +209,7 @@ describe('defect 7: a connection dropped during a raw statement is a 503 with Re
     server.route({
       method: 'GET',
       path: '/probe/slow-raw',
-      options: { auth: false },
+      options: { ...documented('status', { 200: 'Never: the test cuts the query off' }, [], { public: true }) },
       // Same call as the services' $queryRaw reads; the marker lets the test find its backend.
       handler: async (request) => request.server.app.db.$queryRawUnsafe(`SELECT pg_sleep(10), '${marker}' AS marker`),
     });
