@@ -93,7 +93,8 @@ if (onlyIfChanged && upToDate(sourcesStamp, sourcesHash) && fs.existsSync(path.j
   process.exit(0);
 }
 if (onlyIfChanged) {
-  process.stderr.write('build: src/ changed since the last build: compiling\n');
+  const first = !fs.existsSync(sourcesStamp);
+  process.stderr.write(first ? 'build: compiling src/ into dist/ (once; later starts reuse it)\n' : 'build: src/ changed since the last build: compiling\n');
 }
 run('tsc', 'typescript/bin/tsc', ['-p', '.', '--incremental', '--tsBuildInfoFile', path.join(distDir, '.tsbuildinfo')]);
 record(sourcesStamp, sourcesHash);

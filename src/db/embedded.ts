@@ -98,8 +98,9 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     user: internals.user,
     password: internals.password,
     persistent: options.persistent,
-    // initdb refuses to run as root; the package then runs it as a dedicated system user.
-    createPostgresUser: true,
+    // initdb refuses to run as root; the package then runs it as a dedicated system user. Any other
+    // user runs it as themselves (the package's user creation would fail: it needs root).
+    createPostgresUser: process.getuid?.() === 0,
     postgresFlags: [...(options.postgresFlags ?? [])],
     onLog: (message: string) => {
       const problem = /(?:FATAL|ERROR|PANIC):\s*(.*)/.exec(message);
