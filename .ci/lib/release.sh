@@ -66,13 +66,13 @@ previous_release() {
 
 # build_slug <commit> <dir>: the committed tree (as `git push heroku` sends it), `npm ci`,
 # `npm run build`, devDependencies pruned. With RELEASE_SLUG_CACHE set, a slug built earlier for the
-# same commit is copied from there instead (.ci/run builds the previous release once for two steps).
+# same commit is linked from there instead (.ci/run builds the previous release once for two steps).
 build_slug() {
   local commit=$1 dir=$2 cached
   cached=${RELEASE_SLUG_CACHE:+$RELEASE_SLUG_CACHE/$commit}
   if [ -n "$cached" ] && [ -f "$cached/.slug-complete" ]; then
     echo "slug of ${commit:0:12}: reused from $RELEASE_SLUG_CACHE" >&2
-    cp -a "$cached" "$dir"
+    ln -s "$cached" "$dir" # only read from: a link instead of a copy of its node_modules
     return
   fi
   mkdir -p "$dir"
