@@ -14,6 +14,8 @@ export interface Config {
     readonly poolSize: number;
     readonly connectTimeoutMs: number;
     readonly statementTimeoutMs: number;
+    /** The LISTEN connection of src/db/notifications.ts (one per process, outside the pool). */
+    readonly listener: { readonly heartbeatMs: number; readonly timeoutMs: number; readonly reconnectMaxMs: number };
   };
   /** Credentials cache of the JWT strategy (src/auth/strategy.ts); ttlMs 0 disables it. */
   readonly authCache: { readonly ttlMs: number; readonly maxEntries: number };
@@ -23,6 +25,8 @@ export interface Config {
   readonly emailFrom: string;
   readonly adminEmails: readonly string[];
   readonly redisUrl: string | undefined;
+  /** Prefix of the rate-limit keys in Redis: instances of one deployment share it, others must not. */
+  readonly rateLimitKeyPrefix: string;
   /** Behind a router that appends the client address to X-Forwarded-For (Heroku): use it for rate limits. */
   readonly trustProxy: boolean;
   /** Origins allowed to call the API from a browser (CORS); empty: CORS off (no CORS headers at all). */
@@ -52,6 +56,11 @@ const internals = {
     DB_POOL_SIZE: Joi.number().integer().min(1).max(100).default(10),
     DB_CONNECT_TIMEOUT_MS: Joi.number().integer().min(100).default(3000),
     DB_STATEMENT_TIMEOUT_MS: Joi.number().integer().min(100).default(10000),
+    // Staleness bound of cached credentials when the LISTEN connection dies silently:
+    // heartbeat + timeout (docs/scaling.md). A closed connection is noticed at once.
+    DB_LISTENER_HEARTBEAT_MS: Joi.number().integer().min(100).max(60_000).default(5_000),
+    DB_LISTENER_TIMEOUT_MS: Joi.number().integer().min(100).max(60_000).default(2_000),
+    DB_LISTENER_RECONNECT_MAX_MS: Joi.number().integer().min(100).max(60_000).default(5_000),
     AUTH_CACHE_TTL_MS: Joi.number().integer().min(0).max(300_000).default(30_000),
     AUTH_CACHE_MAX_ENTRIES: Joi.number().integer().min(1).default(10_000),
     JWT_SECRET: Joi.string().min(32),
@@ -61,6 +70,7 @@ const internals = {
     EMAIL_FROM: Joi.string().email({ tlds: false }).default('grading-api@example.com'),
     ADMIN_EMAILS: Joi.string().allow('').default(''),
     REDIS_URL: Joi.string().uri({ scheme: ['redis', 'rediss'] }),
+    RATE_LIMIT_KEY_PREFIX: Joi.string().pattern(/^[\w:.-]{1,64}$/).default('rl'),
     TRUST_PROXY: Joi.boolean().default(false),
     // Comma-separated origins (`https://app.example.com,http://localhost:5173`) or `*`.
     CORS_ORIGINS: Joi.string()
@@ -124,6 +134,11 @@ export function loadConfig(
       poolSize: env.DB_POOL_SIZE,
       connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS,
       statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
+      listener: {
+        heartbeatMs: env.DB_LISTENER_HEARTBEAT_MS,
+        timeoutMs: env.DB_LISTENER_TIMEOUT_MS,
+        reconnectMaxMs: env.DB_LISTENER_RECONNECT_MAX_MS,
+      },
     },
     authCache: { ttlMs: env.AUTH_CACHE_TTL_MS, maxEntries: env.AUTH_CACHE_MAX_ENTRIES },
     jwtSecret,
@@ -135,6 +150,7 @@ export function loadConfig(
       .map((email) => email.trim().toLowerCase())
       .filter(Boolean),
     redisUrl: env.REDIS_URL,
+    rateLimitKeyPrefix: env.RATE_LIMIT_KEY_PREFIX,
     trustProxy: env.TRUST_PROXY,
     corsOrigins: env.CORS_ORIGINS,
     seedDemoData: env.SEED_DEMO_DATA,

@@ -10,6 +10,7 @@ const internals = {
     notFound: Boom.notFound,
     conflict: Boom.conflict,
     invalid: Boom.badRequest,
+    forbidden: Boom.forbidden,
     unauthorized: Boom.unauthorized,
     unavailable: Boom.serverUnavailable,
   } satisfies Record<DomainError['kind'], (message: string) => Boom.Boom>,
@@ -42,6 +43,11 @@ const internals = {
         return Boom.notFound('The requested resource does not exist');
       case 'P2002':
         return Boom.conflict(`Conflict: a record with the same ${internals.uniqueFields(error)} already exists`);
+      case 'P2010': // a raw statement failed: the driver says why
+        if ((error.meta?.driverAdapterError as { cause?: { kind?: string } } | undefined)?.cause?.kind === 'UniqueConstraintViolation') {
+          return Boom.conflict(`Conflict: a record with the same ${internals.uniqueFields(error)} already exists`);
+        }
+        break;
       case 'P2003':
         return Boom.conflict('Conflict: the operation refers to, or is referred to by, a record it cannot be applied to');
       case 'P2000':

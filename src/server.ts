@@ -8,7 +8,8 @@ import type { Config } from './config';
 import { connectDatabase, type Db } from './db/prisma';
 import { createLoginMailer, type LoginMailer } from './auth/email';
 import { createRateLimiters, type RateLimiters } from './auth/rate-limit';
-import { authStrategyPlugin } from './auth/strategy';
+import { authStrategyPlugin, trackCredentialWrites, WriteClock } from './auth/strategy';
+import { NotificationListener } from './db/notifications';
 import { errorsPlugin } from './errors';
 import { createLogger } from './logger';
 import { authPlugin } from './plugins/auth';
@@ -25,6 +26,9 @@ declare module '@hapi/hapi' {
     mailer: LoginMailer;
     /** Rate limits (login, per-user writes): memory, or Redis shared by every instance when REDIS_URL is set. */
     rateLimits: RateLimiters;
+    /** This process's LISTEN connection (src/db/notifications.ts); subscribe before the server starts. */
+    notifications: NotificationListener;
+    credentialWrites: WriteClock;
   }
 }
 
@@ -96,11 +100,19 @@ const internals = {
 };
 
 export async function createServer(config: Config, options: ServerOptions = {}): Promise<Server> {
-  if (!config.databaseUrl && !options.db) {
+  if (!config.databaseUrl) {
     throw new Error('createServer needs config.databaseUrl (src/index.ts starts the embedded database first)');
   }
-  const database = options.db ? { db: options.db, pool: undefined } : connectDatabase(config.databaseUrl as string, config.db);
-  const { db } = database;
+  const database = options.db ? { db: options.db, pool: undefined } : connectDatabase(config.databaseUrl, config.db);
+  const credentialWrites = new WriteClock();
+  const db = trackCredentialWrites(database.db, credentialWrites);
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const notifications = new NotificationListener({
+    connectionString: config.databaseUrl,
+    applicationName: `grading-api listener ${process.pid}`,
+    ...config.db.listener,
+    logger,
+  });
 
   const server = Hapi.server({
     host: config.host,
@@ -117,12 +129,13 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   });
   server.app.config = config;
   server.app.db = db;
+  server.app.notifications = notifications;
+  server.app.credentialWrites = credentialWrites;
   // First of the onPreResponse steps: the error mapper (src/errors.ts) keeps this header when it
   // replaces a 500 with the error the client should see.
   server.ext('onPreResponse', internals.noStore);
-  const logger = options.logger ?? createLogger(config.logLevel);
   server.app.mailer = createLoginMailer(config, logger);
-  server.app.rateLimits = createRateLimiters(config.redisUrl);
+  server.app.rateLimits = createRateLimiters(config.redisUrl, config.rateLimitKeyPrefix);
   server.ext('onPostStop', () => server.app.rateLimits.close());
   // Counting in memory while Redis connects would split the budget between instances.
   if (!(await server.app.rateLimits.ready())) {
@@ -141,7 +154,13 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   await server.register(domainPlugins);
   await server.register({ plugin: metricsPlugin, options: { token: config.metricsToken, pool: database.pool } });
 
-  server.ext('onPostStop', () => db.$disconnect());
+  server.ext('onPostStop', async () => {
+    await notifications.stop();
+    await db.$disconnect();
+  });
+  // Subscribers are registered: connect now, so caches work from the first request (in the
+  // background if the database is not reachable yet).
+  await notifications.start();
   await server.initialize();
   return server;
 }

@@ -94,6 +94,10 @@ describe('enrollment', () => {
       const res = await post(ctx.w.student.id, ctx.w.student.headers, { courseId: ctx.w.course, role: 'STUDENT' });
       expect(res.statusCode).toBe(409);
       expect(json(res)).toMatchObject({ statusCode: 409, error: 'Conflict' });
+      // The same through a teacher's right (the insert that re-checks it in the same statement).
+      const again = await post(ctx.w.student.id, ctx.w.teacher.headers, { courseId: ctx.w.course, role: 'TEACHER' });
+      expect(again.statusCode).toBe(409);
+      expect(json(again)).toMatchObject({ statusCode: 409, error: 'Conflict' });
     });
 
     test('unknown course or user → 404; bad payload → 400', async () => {

@@ -4,11 +4,13 @@
 //   for admins too: 404 comes before 403);
 // - policies decide (403). A policy reads the caller's credentials, the validated input, or what a
 //   loader before it put on request.pre: its type says which, and a route that lacks it does not compile.
-// Admins pass every policy.
+// Admins pass every policy. Course roles come from the loader's query of THIS request (the caller's
+// current enrollment), never from cached credentials: a teacher removed a moment ago on another
+// instance is refused at once, at no extra statement.
 import Boom from '@hapi/boom';
 import type { ReqRef, Request } from '@hapi/hapi';
 import { findCourseRef, type CourseRef } from '../services/courses';
-import { findEnrollment, type EnrollmentView } from '../services/enrollment';
+import { findEnrollmentRef, type EnrollmentRef } from '../services/enrollment';
 import { notFound, type Resource } from '../services/errors';
 import { findTestResultRef, type TestResultRef } from '../services/test-results';
 import { findTestRef, type TestRef } from '../services/tests';
@@ -20,7 +22,7 @@ import type { IdParams } from '../schemas/common';
 export interface Loaded {
   readonly course: CourseRef;
   readonly user: UserView;
-  readonly enrollment: EnrollmentView;
+  readonly enrollment: EnrollmentRef;
   readonly test: TestRef;
   readonly testResult: TestResultRef;
 }
@@ -101,24 +103,25 @@ export const userFromPath = loader('user', 'User', (request: StepRequest<WithPar
   findUser(request.server.app.db, request.params.userId),
 );
 
-/** request.pre.enrollment: the enrollment of `{userId}` in `{courseId}`. */
+/** request.pre.enrollment: the enrollment of `{userId}` in `{courseId}`, with the caller's role in that course. */
 export const enrollmentFromPath = loader('enrollment', 'Enrollment', (request: StepRequest<WithParams<'userId' | 'courseId'>>) =>
-  findEnrollment(request.server.app.db, request.params.userId, request.params.courseId),
+  findEnrollmentRef(request.server.app.db, request.params.userId, request.params.courseId, request.auth.credentials.userId),
 );
 
-/** request.pre.test: `{testId}` with its courseId. */
+/** request.pre.test: `{testId}` with its courseId and the caller's role there. */
 export const testFromPath = loader('test', 'Test', (request: StepRequest<WithParams<'testId'>>) =>
-  findTestRef(request.server.app.db, request.params.testId),
+  findTestRef(request.server.app.db, request.params.testId, request.auth.credentials.userId),
 );
 
-/** request.pre.testResult: `{testResultId}` with its grader and its test's courseId. */
+/** request.pre.testResult: `{testResultId}` with its grader, its test's courseId and the caller's role there. */
 export const testResultFromPath = loader('testResult', 'Test result', (request: StepRequest<WithParams<'testResultId'>>) =>
-  findTestResultRef(request.server.app.db, request.params.testResultId),
+  findTestResultRef(request.server.app.db, request.params.testResultId, request.auth.credentials.userId),
 );
 
 // --- Policies ----------------------------------------------------------------------------------
 
-const teaches = (request: Pick<Request, 'auth'>, courseId: number) => request.auth.credentials.teacherOf.includes(courseId);
+/** The caller's role in the course, as the loader's query of this request read it. */
+const teaches = (loaded: { readonly callerRole: CourseRef['callerRole'] }) => loaded.callerRole === 'TEACHER';
 
 export const isAdmin = policy('admin only', () => false);
 
@@ -128,22 +131,22 @@ export const isSelf = policy(
   (request: StepRequest<WithParams<'userId'>>) => request.auth.credentials.userId === request.params.userId,
 );
 
-/** The authenticated user teaches the `{courseId}` of the path. */
-export const teachesCourse = policy('teachers of the course only', (request: StepRequest<WithParams<'courseId'>>) =>
-  teaches(request, request.params.courseId),
+/** The caller teaches request.pre.course (after courseFromPath). */
+export const teachesCourse = policy('teachers of the course only', (request: StepRequest<{ Pres: Pres<'course'> }>) =>
+  teaches(request.pre.course),
 );
 
 /** The caller teaches the course of request.pre.test (after testFromPath). */
 export const teachesTestCourse = policy('teachers of the course only', (request: StepRequest<{ Pres: Pres<'test'> }>) =>
-  teaches(request, request.pre.test.courseId),
+  teaches(request.pre.test),
 );
 
 /**
  * The caller teaches the course of request.pre.testResult (after testResultFromPath). Having graded
  * it gives no right of its own: a teacher removed from the course loses the results they graded.
  */
-export const teachesResultCourse = policy('teachers of the course only', ({ auth, pre: { testResult } }: StepRequest<{ Pres: Pres<'testResult'> }>) =>
-  teaches({ auth }, testResult.courseId),
+export const teachesResultCourse = policy('teachers of the course only', ({ pre: { testResult } }: StepRequest<{ Pres: Pres<'testResult'> }>) =>
+  teaches(testResult),
 );
 
 /** POST /courses when COURSE_CREATORS=admins: only admins create courses (everyone may by default). */
@@ -172,21 +175,22 @@ export const limitWritesForOthers: Step<object> = {
 Object.defineProperty(limitWritesForOthers.method, 'name', { value: 'limitWritesForOthers' });
 
 /**
- * POST /users/{userId}/courses: a non-admin enrolls only themselves and only as STUDENT, unless they
- * already teach the course (then anyone, any role). Nobody becomes a teacher of a course they don't teach.
+ * POST /users/{userId}/courses (after courseFromPayload): a non-admin enrolls only themselves and only
+ * as STUDENT, unless they teach the course (then anyone, any role); the handler passes that teacher to
+ * enroll(), which checks the right again inside the write. Nobody becomes a teacher of a course they don't teach.
  */
 export const mayEnroll = policy(
   'enroll only yourself as STUDENT unless you teach the course',
-  (request: StepRequest<{ Params: IdParams<'userId'>; Payload: { courseId: number; role: string } }>) =>
-    teaches(request, request.payload.courseId) ||
+  (request: StepRequest<{ Params: IdParams<'userId'>; Payload: { courseId: number; role: string }; Pres: Pres<'course'> }>) =>
+    teaches(request.pre.course) ||
     (request.auth.credentials.userId === request.params.userId && request.payload.role === 'STUDENT'),
 );
 
-/** DELETE /users/{userId}/courses/{courseId}: the user themselves or a teacher of the course. */
+/** DELETE /users/{userId}/courses/{courseId} (after enrollmentFromPath): the user themselves or a teacher of the course. */
 export const selfOrTeachesCourse = policy(
   'yourself or teachers of the course only',
-  (request: StepRequest<WithParams<'userId' | 'courseId'>>) =>
-    request.auth.credentials.userId === request.params.userId || teaches(request, request.params.courseId),
+  (request: StepRequest<WithParams<'userId'> & { Pres: Pres<'enrollment'> }>) =>
+    request.auth.credentials.userId === request.params.userId || teaches(request.pre.enrollment),
 );
 
 /** The caller is enrolled as STUDENT in request.pre.course (after courseFromPath). */

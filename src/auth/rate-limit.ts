@@ -36,7 +36,7 @@ export interface RateLimiters {
   close(): Promise<void>;
 }
 
-export function createRateLimiters(redisUrl: string | undefined): RateLimiters {
+export function createRateLimiters(redisUrl: string | undefined, keyPrefix = 'rl'): RateLimiters {
   const redis = redisUrl
     ? new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2_000, lazyConnect: false })
     : undefined;
@@ -48,7 +48,7 @@ export function createRateLimiters(redisUrl: string | undefined): RateLimiters {
   const limiterFor = (limit: Limit): RateLimiterAbstract => {
     let limiter = limiters.get(limit.name);
     if (!limiter) {
-      const options = { keyPrefix: `rl:${limit.name}`, points: limit.points, duration: limit.durationSeconds };
+      const options = { keyPrefix: `${keyPrefix}:${limit.name}`, points: limit.points, duration: limit.durationSeconds };
       limiter = redis
         ? new RateLimiterRedis({ ...options, storeClient: redis, insuranceLimiter: new RateLimiterMemory(options) })
         : new RateLimiterMemory(options);

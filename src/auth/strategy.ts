@@ -1,14 +1,18 @@
 // JWT authentication (hapi-auth-jwt2), the default for every route that does not say `auth: false`.
-// Each request checks the stored API token the JWT points at and loads, in one SQL statement,
-// everything the authorization policies need. A small in-process cache keeps those credentials
-// for a short TTL, so a repeat request with the same token runs no SQL for authentication.
+// Each request checks the stored API token the JWT points at and loads, in one SQL statement, who
+// the caller is (user id, isAdmin). A small in-process cache keeps those credentials, so a repeat
+// request with the same token runs no SQL for authentication. Course roles are NOT cached: every
+// policy that needs one reads it with the request's own loader query (src/auth/policies.ts).
 //
-// Staleness bound: on the instance where it happens, logout evicts the token and an enrollment
-// change (or account deletion) evicts that user's entries at once (see CredentialsCache callers).
-// On OTHER instances a revoked token, a deleted account or a changed teacherOf is honoured within
-// the TTL (AUTH_CACHE_TTL_MS, default 30 s; 0 disables the cache).
+// Staleness (docs/scaling.md): database triggers NOTIFY "credentials_changed" when a token is revoked
+// or deleted, a user is deleted or their isAdmin/email changes (prisma/migrations/*_credentials_notify);
+// every instance evicts on receipt (milliseconds). A request that changed those rows itself answers
+// only after this instance has processed its own notifications (read-your-writes, no handler calls).
+// While the LISTEN connection is down nothing is cached (every request reads the database) and the
+// cache starts empty once it listens again. AUTH_CACHE_TTL_MS remains a backstop.
 import type { Plugin } from '@hapi/hapi';
 import hapiAuthJwt2 from 'hapi-auth-jwt2';
+import type { NotificationListener } from '../db/notifications';
 import type { Db } from '../db/prisma';
 import type { JwtPayload } from './tokens';
 
@@ -16,21 +20,44 @@ export interface Credentials {
   readonly userId: number;
   readonly tokenId: number;
   readonly isAdmin: boolean;
-  /** Ids of the courses this user is a TEACHER of. */
-  readonly teacherOf: readonly number[];
 }
 
 declare module '@hapi/hapi' {
   interface AuthCredentials extends Credentials {}
   interface ServerApplicationState {
-    /** Evict entries after logout or an enrollment change (see the header of src/auth/strategy.ts). */
+    /** Evicted by the "credentials_changed" notifications only (see the header of this file). */
     credentialsCache: CredentialsCache;
   }
 }
 
+/** The notification channel of prisma/migrations/*_credentials_notify. */
+export const CREDENTIALS_CHANNEL = 'credentials_changed';
+
+/** When this process last wrote rows that back cached credentials (see trackCredentialWrites). */
+export class WriteClock {
+  lastWriteAt = 0;
+}
+
+/**
+ * The Prisma client, counting writes to the rows behind credentials (tokens, users): a request that
+ * made one waits, before answering, for this instance's own notifications (onPreResponse below), so
+ * its next request here sees the change. Whatever the code path (service, transaction, cascade) the
+ * triggers announce the change; this only tells the instance that it should wait for the announcement.
+ */
+export function trackCredentialWrites(db: Db, clock: WriteClock): Db {
+  const tick = <A, R>({ args, query }: { args: A; query: (args: A) => Promise<R> }): Promise<R> => {
+    clock.lastWriteAt = Date.now();
+    return query(args);
+  };
+  const writes = { update: tick, updateMany: tick, upsert: tick, delete: tick, deleteMany: tick };
+  // A query-only extension keeps every method's signature: the result is still used as a Db.
+  return db.$extends({ query: { token: writes, user: writes } }) as unknown as Db;
+}
+
 /**
  * tokenId → credentials, for at most `ttlMs` (and never past the token's own expiration), bounded
- * to `maxEntries` with least-recently-used eviction (a Map iterates in insertion order).
+ * to `maxEntries` with least-recently-used eviction (a Map iterates in insertion order). Suspended
+ * (nothing cached, nothing served from it) until resume(): while no notification can reach it.
  */
 export class CredentialsCache {
   private readonly entries = new Map<number, { credentials: Credentials; expiresAt: number }>();
@@ -38,13 +65,33 @@ export class CredentialsCache {
   private readonly loading = new Map<number, Promise<Credentials | undefined>>();
   /** Bumped by every eviction: a load that started before one must not cache what it read. */
   private generation = 0;
+  private active = false;
 
   constructor(
     private readonly ttlMs: number,
     private readonly maxEntries: number,
   ) {}
 
+  /** Notifications reach this instance again: start caching, from empty (some may have been missed). */
+  resume(): void {
+    this.clear();
+    this.active = true;
+  }
+
+  /** Notifications may not reach this instance: forget everything and stop caching. */
+  suspend(): void {
+    this.active = false;
+    this.clear();
+  }
+
+  get caching(): boolean {
+    return this.active && this.ttlMs > 0;
+  }
+
   get(tokenId: number): Credentials | undefined {
+    if (!this.active) {
+      return undefined;
+    }
     const entry = this.entries.get(tokenId);
     if (!entry) {
       return undefined;
@@ -79,7 +126,7 @@ export class CredentialsCache {
   private async miss(tokenId: number, load: () => Promise<{ credentials: Credentials; tokenExpiresAt: Date } | undefined>) {
     const generation = this.generation;
     const loaded = await load();
-    if (loaded && this.ttlMs > 0 && generation === this.generation) {
+    if (loaded && this.caching && generation === this.generation) {
       this.entries.set(tokenId, {
         credentials: loaded.credentials,
         expiresAt: Math.min(Date.now() + this.ttlMs, loaded.tokenExpiresAt.getTime()),
@@ -91,14 +138,14 @@ export class CredentialsCache {
     return loaded?.credentials;
   }
 
-  /** Logout: this token stops authenticating at once on this instance. */
+  /** A token was revoked, deleted or changed. */
   evictToken(tokenId: number): void {
     this.generation++;
     this.entries.delete(tokenId);
     this.loading.clear(); // later requests must not join a load that read the row before the change
   }
 
-  /** Enrollment change or account deletion: the user's next request reloads teacherOf. */
+  /** A user was deleted or their isAdmin changed. */
   evictUser(userId: number): void {
     this.generation++;
     this.loading.clear();
@@ -109,6 +156,12 @@ export class CredentialsCache {
     }
   }
 
+  clear(): void {
+    this.generation++;
+    this.loading.clear();
+    this.entries.clear();
+  }
+
   get size(): number {
     return this.entries.size;
   }
@@ -116,22 +169,37 @@ export class CredentialsCache {
 
 const internals = {
   async loadCredentials(db: Db, tokenId: number) {
-    // One statement on a cache miss: token validity, the user and the courses they teach.
-    const rows = await db.$queryRaw<Array<{ userId: number; isAdmin: boolean; teacherOf: number[]; expiration: Date }>>`
-      SELECT u."id" AS "userId", u."isAdmin", t."expiration",
-             COALESCE(array_agg(e."courseId") FILTER (WHERE e."courseId" IS NOT NULL), '{}') AS "teacherOf"
+    // One statement on a cache miss: the token is valid and whose it is.
+    const rows = await db.$queryRaw<Array<{ userId: number; isAdmin: boolean; expiration: Date }>>`
+      SELECT u."id" AS "userId", u."isAdmin", t."expiration"
       FROM "tokens" t
       JOIN "users" u ON u."id" = t."userId"
-      LEFT JOIN "course_enrollments" e ON e."userId" = u."id" AND e."role" = 'TEACHER'
-      WHERE t."id" = ${tokenId} AND t."type" = 'API' AND t."valid" AND t."expiration" > now()
-      GROUP BY u."id", t."id"`;
+      WHERE t."id" = ${tokenId} AND t."type" = 'API' AND t."valid" AND t."expiration" > now()`;
     const row = rows[0];
     return (
       row && {
-        credentials: { userId: row.userId, tokenId, isAdmin: row.isAdmin, teacherOf: row.teacherOf } satisfies Credentials,
+        credentials: { userId: row.userId, tokenId, isAdmin: row.isAdmin } satisfies Credentials,
         tokenExpiresAt: row.expiration,
       }
     );
+  },
+
+  /** Caches only while the listener listens (it starts suspended); evicts what each notification names. */
+  evictOnNotifications(cache: CredentialsCache, notifications: NotificationListener): void {
+    notifications.onStatus((listening) => (listening ? cache.resume() : cache.suspend()));
+    if (notifications.listening) {
+      cache.resume();
+    }
+    notifications.subscribe(CREDENTIALS_CHANNEL, (payload) => {
+      const changed = JSON.parse(payload) as { token?: number; user?: number; all?: boolean };
+      if (changed.token !== undefined) {
+        cache.evictToken(changed.token);
+      } else if (changed.user !== undefined) {
+        cache.evictUser(changed.user);
+      } else {
+        cache.clear();
+      }
+    });
   },
 
   isPayload(decoded: unknown): decoded is JwtPayload {
@@ -144,9 +212,14 @@ export const authStrategyPlugin: Plugin<void> = {
   name: 'auth-strategy',
   async register(server) {
     await server.register(hapiAuthJwt2);
-    const { db, config } = server.app;
+    const { db, config, notifications, credentialWrites } = server.app;
     const cache = new CredentialsCache(config.authCache.ttlMs, config.authCache.maxEntries);
     server.app.credentialsCache = cache;
+    internals.evictOnNotifications(cache, notifications);
+    // Read-your-writes: a request that changed tokens or users answers after this instance evicted.
+    server.ext('onPreResponse', (request, h) =>
+      credentialWrites.lastWriteAt >= request.info.received ? notifications.fence().then(() => h.continue) : h.continue,
+    );
     server.auth.strategy('jwt', 'jwt', {
       key: config.jwtSecret,
       verifyOptions: { algorithms: ['HS256'] },

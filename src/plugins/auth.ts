@@ -131,12 +131,8 @@ export const authPlugin: Plugin<void> = {
       },
       async handler(request, h) {
         const { email, emailToken } = request.payload;
-        const { token, expiresAt, userId, adminChanged } =
-          await exchangeEmailToken(db, config, email, emailToken);
-        if (adminChanged) {
-          // Their other sessions get the new isAdmin at once on this instance.
-          server.app.credentialsCache.evictUser(userId);
-        }
+        // An isAdmin change reaches every instance's cache through the users trigger (src/auth/strategy.ts).
+        const { token, expiresAt } = await exchangeEmailToken(db, config, email, emailToken);
         return h.response({ token, expiresAt }).header("Authorization", token);
       },
     });
@@ -149,9 +145,6 @@ export const authPlugin: Plugin<void> = {
       },
       async handler(request, h) {
         await revokeApiToken(db, request.auth.credentials.tokenId);
-        server.app.credentialsCache.evictToken(
-          request.auth.credentials.tokenId,
-        );
         return h.response().code(204);
       },
     });

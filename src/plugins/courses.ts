@@ -84,7 +84,6 @@ export const coursesPlugin: Plugin<void> = {
       handler: async (request, h) => {
         const { userId } = request.auth.credentials;
         const created = await courses.createCourse(db, userId, request.payload);
-        server.app.credentialsCache.evictUser(userId); // the creator now teaches it
         return h.response(created).code(201);
       },
     });

@@ -24,6 +24,11 @@ interface EnrollPayload {
 
 const internals = {
   enrollPayload: Joi.object<EnrollPayload, true>({ courseId: id.required(), role: roleSchema.required() }).label('EnrollmentCreate'),
+
+  /** Whose teaching right an enrollment uses (see mayEnroll): none for admins and self-enrollment as STUDENT. */
+  grantedBy(caller: { userId: number; isAdmin: boolean }, userId: number, role: enrollment.Role): number | undefined {
+    return caller.isAdmin || (caller.userId === userId && role === 'STUDENT') ? undefined : caller.userId;
+  },
 };
 
 export const enrollmentPlugin: Plugin<void> = {
@@ -52,8 +57,8 @@ export const enrollmentPlugin: Plugin<void> = {
       },
       handler: async (request, h) => {
         const { courseId, role } = request.payload;
-        const created = await enrollment.enroll(db, request.params.userId, courseId, role);
-        server.app.credentialsCache.evictUser(created.userId); // their teacherOf may have changed
+        const { userId } = request.params;
+        const created = await enrollment.enroll(db, userId, courseId, role, internals.grantedBy(request.auth.credentials, userId, role));
         return h.response(created).code(201);
       },
     });
@@ -69,7 +74,6 @@ export const enrollmentPlugin: Plugin<void> = {
       handler: async (request, h) => {
         const { userId, courseId } = request.params;
         await enrollment.unenroll(db, userId, courseId);
-        server.app.credentialsCache.evictUser(userId); // their teacherOf may have changed
         return h.response().code(204);
       },
     });

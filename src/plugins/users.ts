@@ -190,9 +190,7 @@ export const usersPlugin: Plugin<void> = {
           request.payload.emailToken,
           request.auth.credentials.tokenId,
         );
-        // The revoked sessions stop at once on this instance.
-        server.app.credentialsCache.evictUser(userId);
-        return user;
+        return user; // the revoked sessions stop on every instance (tokens trigger, src/auth/strategy.ts)
       },
     });
     server.route<UserRoute>({
@@ -207,7 +205,6 @@ export const usersPlugin: Plugin<void> = {
       },
       handler: async (request, h) => {
         await deleteUser(db, request.params.userId);
-        server.app.credentialsCache.evictUser(request.params.userId); // their tokens are gone
         return h.response().code(204);
       },
     });

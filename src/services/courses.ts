@@ -28,10 +28,13 @@ export interface CourseInput {
   readonly gradingScale?: GradeLetter[];
 }
 
+/** The caller's enrollment role in a course, read from the database with the request's loader query. */
+export type CallerRole = 'TEACHER' | 'STUDENT' | null;
+
 /** What authorization needs about a course: that it exists, and the caller's role in it. */
 export interface CourseRef {
   readonly id: number;
-  readonly callerRole: 'TEACHER' | 'STUDENT' | null;
+  readonly callerRole: CallerRole;
 }
 
 export async function findCourseRef(db: Db, courseId: number, callerId: number): Promise<CourseRef | null> {

@@ -4,7 +4,7 @@
 export class DomainError extends Error {
   override name = 'DomainError';
   constructor(
-    readonly kind: 'notFound' | 'conflict' | 'invalid' | 'unauthorized' | 'unavailable',
+    readonly kind: 'notFound' | 'conflict' | 'invalid' | 'forbidden' | 'unauthorized' | 'unavailable',
     message: string,
   ) {
     super(message);

@@ -1,5 +1,6 @@
 // Test results: one per student per test, recorded by a grader (the caller).
 import type { Db } from '../db/prisma';
+import type { CallerRole } from './courses';
 import { DomainError } from './errors';
 import type { ListQuery } from './types';
 
@@ -11,19 +12,23 @@ export interface TestResultInput {
   readonly result: number;
 }
 
-/** What authorization needs about a result: its grader and the course of its test. */
+/** What authorization needs about a result: its grader, the course of its test, the caller's role there. */
 export interface TestResultRef {
   readonly id: number;
   readonly graderId: number | null;
   readonly courseId: number;
+  readonly callerRole: CallerRole;
 }
 
-export async function findTestResultRef(db: Db, testResultId: number): Promise<TestResultRef | null> {
-  const row = await db.testResult.findUnique({
-    where: { id: testResultId },
-    select: { id: true, graderId: true, test: { select: { courseId: true } } },
-  });
-  return row && { id: row.id, graderId: row.graderId, courseId: row.test.courseId };
+export async function findTestResultRef(db: Db, testResultId: number, callerId: number): Promise<TestResultRef | null> {
+  // One statement: the result, its test's course and the caller's current enrollment there.
+  const [row] = await db.$queryRaw<TestResultRef[]>`
+    SELECT r."id", r."graderId", t."courseId", e."role"::text AS "callerRole"
+    FROM "test_results" r
+    JOIN "tests" t ON t."id" = r."testId"
+    LEFT JOIN "course_enrollments" e ON e."courseId" = t."courseId" AND e."userId" = ${callerId}
+    WHERE r."id" = ${testResultId}`;
+  return row ?? null;
 }
 
 export function listTestResults(db: Db, testId: number, { take, skip }: ListQuery) {

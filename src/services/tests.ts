@@ -1,5 +1,6 @@
 // Tests of a course: queries. Authorization (teacher of the test's course) is the route's policy.
 import type { Db } from '../db/prisma';
+import type { CallerRole } from './courses';
 import { DomainError, notFound } from './errors';
 
 /** A course holds at most this many tests: every course response nests them all. */
@@ -25,14 +26,21 @@ export interface TestInput {
   readonly released?: boolean;
 }
 
-/** What authorization needs about a test: that it exists and which course it belongs to. */
+/** What authorization needs about a test: that it exists, its course, and the caller's role there. */
 export interface TestRef {
   readonly id: number;
   readonly courseId: number;
+  readonly callerRole: CallerRole;
 }
 
-export function findTestRef(db: Db, testId: number): Promise<TestRef | null> {
-  return db.test.findUnique({ where: { id: testId }, select: { id: true, courseId: true } });
+export async function findTestRef(db: Db, testId: number, callerId: number): Promise<TestRef | null> {
+  // One statement: the test and the caller's current enrollment in its course.
+  const [row] = await db.$queryRaw<TestRef[]>`
+    SELECT t."id", t."courseId", e."role"::text AS "callerRole"
+    FROM "tests" t
+    LEFT JOIN "course_enrollments" e ON e."courseId" = t."courseId" AND e."userId" = ${callerId}
+    WHERE t."id" = ${testId}`;
+  return row ?? null;
 }
 
 export async function getTest(db: Db, testId: number) {
