@@ -5,7 +5,7 @@ module.exports = {
   roots: ['<rootDir>/tests'],
   testMatch: ['**/*.test.ts'],
   // The resilience suite (fuzzing, database outage, graceful shutdown) is `npm run test:resilience`.
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/tests/resilience/'],
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/tests/resilience/', '<rootDir>/tests/instances/'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tests/tsconfig.json' }] },
   globalSetup: '<rootDir>/tests/setup/global-setup.ts',
   globalTeardown: '<rootDir>/tests/setup/global-teardown.ts',

@@ -10,6 +10,8 @@ export interface Config {
   readonly port: number;
   /** Unset means: start the embedded PostgreSQL (src/db/embedded.ts) and use it. */
   readonly databaseUrl: string | undefined;
+  /** For the LISTEN connection when DATABASE_URL is a transaction pooler (PgBouncer): a direct URL. */
+  readonly databaseListenUrl: string | undefined;
   readonly db: {
     readonly poolSize: number;
     readonly connectTimeoutMs: number;
@@ -53,6 +55,7 @@ const internals = {
     HOST: Joi.string().default('0.0.0.0'),
     PORT: Joi.number().port().default(3000),
     DATABASE_URL: Joi.string().uri({ scheme: ['postgres', 'postgresql'] }),
+    DATABASE_LISTEN_URL: Joi.string().uri({ scheme: ['postgres', 'postgresql'] }),
     DB_POOL_SIZE: Joi.number().integer().min(1).max(100).default(10),
     DB_CONNECT_TIMEOUT_MS: Joi.number().integer().min(100).default(3000),
     DB_STATEMENT_TIMEOUT_MS: Joi.number().integer().min(100).default(10000),
@@ -130,6 +133,7 @@ export function loadConfig(
     host: env.HOST,
     port: env.PORT,
     databaseUrl: env.DATABASE_URL,
+    databaseListenUrl: env.DATABASE_LISTEN_URL,
     db: {
       poolSize: env.DB_POOL_SIZE,
       connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS,

@@ -108,7 +108,8 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   const db = trackCredentialWrites(database.db, credentialWrites);
   const logger = options.logger ?? createLogger(config.logLevel);
   const notifications = new NotificationListener({
-    connectionString: config.databaseUrl,
+    // LISTEN needs a session of its own: not through a transaction pooler.
+    connectionString: config.databaseListenUrl ?? config.databaseUrl,
     applicationName: `grading-api listener ${process.pid}`,
     ...config.db.listener,
     logger,

@@ -54,6 +54,24 @@ describe('config', () => {
     expect(() => loadConfig({ JWT_SECRET: 'short' })).toThrow(/JWT_SECRET/);
   });
 
+  test('several instances: LISTEN connection settings and the rate-limit key prefix', () => {
+    const defaults = loadConfig({});
+    expect(defaults.db.listener).toEqual({ heartbeatMs: 5000, timeoutMs: 2000, reconnectMaxMs: 5000 });
+    expect(defaults.rateLimitKeyPrefix).toBe('rl');
+    expect(defaults.databaseListenUrl).toBeUndefined();
+    const set = loadConfig({
+      DB_LISTENER_HEARTBEAT_MS: '1000',
+      RATE_LIMIT_KEY_PREFIX: 'staging:rl',
+      DATABASE_LISTEN_URL: 'postgresql://u@db.internal:5432/app',
+    });
+    expect(set.db.listener.heartbeatMs).toBe(1000);
+    expect(set.rateLimitKeyPrefix).toBe('staging:rl');
+    expect(set.databaseListenUrl).toBe('postgresql://u@db.internal:5432/app');
+    expect(() => loadConfig({ DB_LISTENER_TIMEOUT_MS: '5' })).toThrow(/DB_LISTENER_TIMEOUT_MS/);
+    expect(() => loadConfig({ RATE_LIMIT_KEY_PREFIX: 'has spaces' })).toThrow(/RATE_LIMIT_KEY_PREFIX/);
+    expect(() => loadConfig({ DATABASE_LISTEN_URL: 'redis://x' })).toThrow(/DATABASE_LISTEN_URL/);
+  });
+
   test('ADMIN_EMAILS is split, trimmed and lower-cased', () => {
     expect(loadConfig({ ADMIN_EMAILS: ' Ada@Example.com, ,bob@example.com ' }).adminEmails).toEqual([
       'ada@example.com',
