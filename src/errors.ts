@@ -5,6 +5,12 @@ import type { Plugin, Request, ResponseToolkit } from '@hapi/hapi';
 import { Prisma } from '@prisma/client';
 import { DomainError } from './services/errors';
 
+/** What @prisma/adapter-pg reports about a failed statement. */
+interface DriverCause {
+  readonly kind?: string;
+  readonly code?: string;
+}
+
 const internals = {
   domainToBoom: {
     notFound: Boom.notFound,
@@ -43,11 +49,17 @@ const internals = {
         return Boom.notFound('The requested resource does not exist');
       case 'P2002':
         return Boom.conflict(`Conflict: a record with the same ${internals.uniqueFields(error)} already exists`);
-      case 'P2010': // a raw statement failed: the driver says why
-        if ((error.meta?.driverAdapterError as { cause?: { kind?: string } } | undefined)?.cause?.kind === 'UniqueConstraintViolation') {
+      case 'P2010': {
+        // A raw statement failed: the driver says why (a unique violation, or a lost connection).
+        const cause = (error.meta?.driverAdapterError as { cause?: DriverCause } | undefined)?.cause;
+        if (cause?.kind === 'UniqueConstraintViolation') {
           return Boom.conflict(`Conflict: a record with the same ${internals.uniqueFields(error)} already exists`);
         }
+        if (cause && internals.isUnavailableCause(cause)) {
+          return internals.unavailable();
+        }
         break;
+      }
       case 'P2003':
         return Boom.conflict('Conflict: the operation refers to, or is referred to by, a record it cannot be applied to');
       case 'P2000':
@@ -80,15 +92,22 @@ const internals = {
     if (error instanceof Prisma.PrismaClientInitializationError) {
       return true;
     }
-    const cause = error.cause as { kind?: string; code?: string } | undefined;
-    const sqlState = typeof error.code === 'string' ? error.code : cause?.code;
-    if (typeof sqlState === 'string' && internals.unavailableSqlState.test(sqlState)) {
+    const cause = error.cause as DriverCause | undefined;
+    if (typeof error.code === 'string' && internals.unavailableSqlState.test(error.code)) {
       return true;
     }
-    if (cause?.kind && ['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections'].includes(cause.kind)) {
+    if (cause && internals.isUnavailableCause(cause)) {
       return true;
     }
     return internals.unavailableMessages.some((pattern) => pattern.test(error.message));
+  },
+
+  /** A driver adapter's error cause: the connection failed or was lost (SQLSTATE class 08/57P, or its kind). */
+  isUnavailableCause(cause: DriverCause): boolean {
+    if (typeof cause.code === 'string' && internals.unavailableSqlState.test(cause.code)) {
+      return true;
+    }
+    return !!cause.kind && ['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections'].includes(cause.kind);
   },
 };
 
