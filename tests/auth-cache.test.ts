@@ -35,8 +35,13 @@ describe('credentials cache', () => {
     return statements;
   }
 
+  /** A course to read: GET /courses/{id} is one statement of its own, so cached credentials show as 1. */
+  let course: number;
+  const read = (user: { headers: { authorization: string } }) => server.inject({ url: `/courses/${course}`, headers: user.headers });
+
   beforeAll(async () => {
     server = await serverWith({ AUTH_CACHE_TTL_MS: '30000' });
+    course = await makeCourse(server);
   });
 
   afterAll(async () => {
@@ -139,10 +144,10 @@ describe('credentials cache', () => {
 
   test('changes made by another connection evict within a second (revocation, deletion, isAdmin)', async () => {
     const [revoked, deleted, demoted] = await Promise.all([createUser(server), createUser(server), createUser(server, { isAdmin: true })]);
-    const status = async (user: { headers: { authorization: string } }, url = '/profile') => (await server.inject({ url, headers: user.headers })).statusCode;
+    const status = async (user: { headers: { authorization: string } }, url = `/courses/${course}`) => (await server.inject({ url, headers: user.headers })).statusCode;
     for (const user of [revoked, deleted]) {
       expect(await status(user)).toBe(200);
-      expect(await counted(() => server.inject({ url: '/profile', headers: user.headers }))).toBe(1); // cached: only the profile's own query
+      expect(await counted(() => read(user))).toBe(1); // cached: only the course's own query
     }
     expect(await status(demoted, '/users')).toBe(200);
 
@@ -156,7 +161,7 @@ describe('credentials cache', () => {
 
   test('a rolled-back change evicts nothing', async () => {
     const user = await createUser(server);
-    expect((await server.inject({ url: '/profile', headers: user.headers })).statusCode).toBe(200);
+    expect((await read(user)).statusCode).toBe(200);
     await expect(
       server.app.db.$transaction(async (tx) => {
         await tx.token.updateMany({ where: { userId: user.id }, data: { valid: false } });
@@ -164,12 +169,12 @@ describe('credentials cache', () => {
       }),
     ).rejects.toThrow('rolled back');
     await server.app.notifications.fence();
-    expect(await counted(() => server.inject({ url: '/profile', headers: user.headers }))).toBe(1);
+    expect(await counted(() => read(user))).toBe(1);
   });
 
   test('LISTEN connection killed: nothing cached until it is back, then caching again', async () => {
     const user = await createUser(server);
-    const profile = () => server.inject({ url: '/profile', headers: user.headers });
+    const profile = () => read(user);
     await counted(profile);
     expect(await counted(profile)).toBe(1);
 

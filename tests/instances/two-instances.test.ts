@@ -172,6 +172,19 @@ describe('two instances on one database', () => {
     expect(await refusedWithin('account deleted on A', b, 'GET', '/profile', user.jwt, 401, deletedAt)).toBeLessThanOrEqual(1_000);
   });
 
+  test('an email change confirmed on A revokes the user’s other sessions on B within 1 s', async () => {
+    const user = await login(a);
+    const otherSession = await login(a, user.email);
+    expect((await call(b, 'GET', '/profile', otherSession.jwt)).status).toBe(200); // cached on B
+    const next = `moved-${randomUUID().slice(0, 8)}@example.com`;
+    expect((await call(a, 'PUT', `/users/${user.id}`, user.jwt, { email: next })).status).toBe(200);
+    const confirmed = await call(a, 'POST', `/users/${user.id}/email-confirmation`, user.jwt, { emailToken: sendgrid.lastToken(next) });
+    expect(confirmed.status).toBe(200);
+    const confirmedAt = Date.now();
+    expect(await refusedWithin('email change confirmed on A', b, 'GET', '/profile', otherSession.jwt, 401, confirmedAt)).toBeLessThanOrEqual(1_000);
+    expect((await call(b, 'GET', '/profile', user.jwt)).status).toBe(200); // the confirming session stays
+  });
+
   test('rate limits are one budget: login attempts on A and B count together', async () => {
     const email = `limited-${randomUUID().slice(0, 8)}@example.com`;
     const statuses: number[] = [];
