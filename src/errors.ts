@@ -50,12 +50,15 @@ const internals = {
       case 'P2002':
         return Boom.conflict(`Conflict: a record with the same ${internals.uniqueFields(error)} already exists`);
       case 'P2010': {
-        // A raw statement failed: the driver says why (a unique violation, or a lost connection).
+        // A raw statement ($queryRaw) failed: the driver says why. A unique violation, or an outage:
+        // PostgreSQL's own code (57P01 when the backend was terminated under it: failover,
+        // pg_terminate_backend) or the adapter's kind (DatabaseNotReachable while it is down).
         const cause = (error.meta?.driverAdapterError as { cause?: DriverCause } | undefined)?.cause;
         if (cause?.kind === 'UniqueConstraintViolation') {
           return Boom.conflict(`Conflict: a record with the same ${internals.uniqueFields(error)} already exists`);
         }
-        if (cause && internals.isUnavailableCause(cause)) {
+        const sqlState = error.meta?.code;
+        if ((cause && internals.isUnavailableCause(cause)) || (typeof sqlState === 'string' && internals.unavailableSqlState.test(sqlState))) {
           return internals.unavailable();
         }
         break;
@@ -68,16 +71,6 @@ const internals = {
         return Boom.badRequest('A value is out of range for its field');
       case 'P2034':
         return Boom.conflict('Conflict with a concurrent update, please retry');
-      case 'P2010': {
-        // A raw statement ($queryRaw) failed: an outage when PostgreSQL's own code says so, e.g.
-        // 57P01 when the backend was terminated under it (failover, pg_terminate_backend).
-        const cause = (error.meta?.driverAdapterError as { cause?: { code?: unknown } } | undefined)?.cause;
-        const sqlState = cause?.code ?? error.meta?.code;
-        if (typeof sqlState === 'string' && internals.unavailableSqlState.test(sqlState)) {
-          return internals.unavailable();
-        }
-        break;
-      }
     }
     return internals.unavailableCodes.has(error.code) ? internals.unavailable() : undefined;
   },
