@@ -3,6 +3,7 @@
 // `heroku run npx prisma db seed`). With DATABASE_URL unset it seeds the embedded PostgreSQL under
 // .data/ that `npm start` uses (stop the server first: one process at a time owns that directory).
 import { loadConfigOrExit } from '../config';
+import { StartupError } from '../startup-error';
 import { createLogger } from '../logger';
 import { openDefaultDatabase } from './default-database';
 import { createPrismaClient } from './prisma';
@@ -27,6 +28,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`Seeding failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  // A setting the user can fix (e.g. the embedded database is in use by npm start): one line.
+  const detail = err instanceof StartupError ? err.message : err instanceof Error ? err.stack : String(err);
+  process.stderr.write(`Seeding failed: ${detail}\n`);
   process.exit(1);
 });
