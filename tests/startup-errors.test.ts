@@ -1,7 +1,7 @@
 // Each wrong setting stops `node dist/index.js` (what `npm start` runs; `npm test` builds it first)
 // with ONE line naming the setting and the fix, exit code 1, no stack trace, and quickly.
 import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -42,6 +42,16 @@ async function failsWith(name: string, env: NodeJS.ProcessEnv, line: RegExp, cwd
   expect(run.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(line)]);
   expect(run.ms).toBeLessThan(quickMs);
   return run;
+}
+
+/** A checkout of its own (dist copied, the rest linked) so its embedded cluster is not the developer's .data/. */
+function scratchCheckout(prefix: string): string {
+  const checkout = mkdtempSync(path.join(os.tmpdir(), prefix));
+  cpSync(path.join(projectRoot, 'dist'), path.join(checkout, 'dist'), { recursive: true });
+  for (const entry of ['node_modules', 'prisma', 'prisma.config.ts', 'package.json']) {
+    symlinkSync(path.join(projectRoot, entry), path.join(checkout, entry));
+  }
+  return checkout;
 }
 
 afterAll(() => {
@@ -91,13 +101,28 @@ describe('start-up errors: one line, exit 1, at once', () => {
     }
   });
 
-  // A checkout of its own (dist copied, the rest linked) so its embedded cluster is not the developer's .data/.
-  test('a second start in the same checkout names the process that owns the embedded PostgreSQL', async () => {
-    const checkout = mkdtempSync(path.join(os.tmpdir(), 'grading-second-start-'));
-    cpSync(path.join(projectRoot, 'dist'), path.join(checkout, 'dist'), { recursive: true });
-    for (const entry of ['node_modules', 'prisma', 'prisma.config.ts', 'package.json']) {
-      symlinkSync(path.join(projectRoot, entry), path.join(checkout, entry));
+  test('a lock file left by a crash names the file to delete', async () => {
+    const checkout = scratchCheckout('grading-stale-lock-');
+    // Open to other users, so that as root the cluster stays in the checkout (src/db/embedded-root.ts).
+    chmodSync(checkout, 0o755);
+    const dataDir = path.join(checkout, '.data', 'postgres');
+    mkdirSync(dataDir, { recursive: true });
+    // A live process that is not PostgreSQL: this test's own.
+    writeFileSync(path.join(dataDir, 'postmaster.pid'), `${process.pid}\n${dataDir}\n`);
+    try {
+      await failsWith(
+        'stale lock file',
+        {},
+        new RegExp(`^The embedded PostgreSQL in ${dataDir} has a lock file naming process ${process.pid}, which is not PostgreSQL .*: delete ${dataDir}/postmaster\\.pid and start again\\.$`),
+        checkout,
+      );
+    } finally {
+      rmSync(checkout, { recursive: true, force: true });
     }
+  });
+
+  test('a second start in the same checkout names the process that owns the embedded PostgreSQL', async () => {
+    const checkout = scratchCheckout('grading-second-start-');
     const first = startEntry({}, checkout);
     let dataDir: string | undefined;
     try {

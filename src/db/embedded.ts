@@ -53,6 +53,15 @@ const internals = {
     return pid;
   },
 
+  /** The command name of a live process ('postgres' for a server), when the system tells (Linux /proc). */
+  processName(pid: number): string {
+    try {
+      return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+    } catch {
+      return 'postgres';
+    }
+  },
+
   /** initdb/postgres run as another user when we are root: files we create for them must be readable. */
   async withOpenUmask<T>(work: () => Promise<T>): Promise<T> {
     const previous = process.umask(0o022);
@@ -80,6 +89,13 @@ export function freePort(): Promise<number> {
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedDatabase> {
   const { module, dataDir } = await embeddedLocation(options.dataDir);
   const owner = internals.owner(dataDir);
+  if (owner !== undefined && internals.processName(owner) !== 'postgres') {
+    // PostgreSQL would refuse this lock file too: its process id now belongs to something else.
+    throw new StartupError(
+      `The embedded PostgreSQL in ${dataDir} has a lock file naming process ${owner}, which is not PostgreSQL ` +
+        `(left by a crash or a reboot): delete ${path.join(dataDir, 'postmaster.pid')} and start again.`,
+    );
+  }
   if (owner !== undefined) {
     throw new StartupError(
       `The embedded PostgreSQL in ${dataDir} is already in use by process ${owner} (another npm start in this checkout?): ` +
