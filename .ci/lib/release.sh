@@ -70,11 +70,23 @@ previous_release() {
 build_slug() {
   local commit=$1 dir=$2 cached
   cached=${RELEASE_SLUG_CACHE:+$RELEASE_SLUG_CACHE/$commit}
-  if [ -n "$cached" ] && [ -f "$cached/.slug-complete" ]; then
-    echo "slug of ${commit:0:12}: reused from $RELEASE_SLUG_CACHE" >&2
-    ln -s "$cached" "$dir" # only read from: a link instead of a copy of its node_modules
-    return
+  if [ -n "$cached" ]; then
+    if [ -f "$cached/.slug-complete" ]; then
+      echo "slug of ${commit:0:12}: reused from $RELEASE_SLUG_CACHE" >&2
+    else
+      rm -rf "$cached.partial"
+      build_slug_in "$commit" "$cached.partial"
+      touch "$cached.partial/.slug-complete"
+      mv "$cached.partial" "$cached"
+    fi
+    ln -s "$cached" "$dir" # slugs are only read from: a link, not a copy of node_modules
+  else
+    build_slug_in "$commit" "$dir"
   fi
+}
+
+build_slug_in() {
+  local commit=$1 dir=$2
   mkdir -p "$dir"
   git -C "$RELEASE_ROOT" archive "$commit" | tar -x -C "$dir"
   (
@@ -84,10 +96,6 @@ build_slug() {
     npm prune --omit=dev --no-audit --no-fund --loglevel=error
   ) >&2
   [ ! -d "$dir/node_modules/jest" ] || { echo "devDependencies were not pruned in $dir" >&2; return 1; }
-  if [ -n "$cached" ]; then
-    mkdir -p "$RELEASE_SLUG_CACHE"
-    cp -a "$dir" "$cached.partial" && touch "$cached.partial/.slug-complete" && mv "$cached.partial" "$cached"
-  fi
 }
 
 # new_database <label>: creates a database on RELEASE_SERVER_URL, prints its URL.
