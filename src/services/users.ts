@@ -57,10 +57,22 @@ const internals = {
   },
 };
 
-/** The user loader of the routes (src/auth/policies.ts) and GET /users/{userId} share this one query. */
+/**
+ * The user loader of the routes (src/auth/policies.ts) and GET /users/{userId} share this query: ONE
+ * statement (a nested `emailChange` select would be a second round trip on every route that loads a user).
+ */
 export async function findUser(db: Db, id: number): Promise<UserView | null> {
-  const user = await db.user.findUnique({ where: { id }, select: userSelect });
-  return user && internals.view(user);
+  const [row] = await db.$queryRaw<Array<Omit<UserRow, 'emailChange'> & { newEmail: string | null; valid: boolean | null; expiration: Date | null }>>`
+    SELECT u."id", u."email", u."firstName", u."lastName", u."social", u."isAdmin", u."createdAt", u."updatedAt",
+           c."newEmail", c."valid", c."expiration"
+    FROM "users" u
+    LEFT JOIN "email_changes" c ON c."userId" = u."id"
+    WHERE u."id" = ${id}`;
+  if (!row) {
+    return null;
+  }
+  const { newEmail, valid, expiration, ...user } = row;
+  return internals.view({ ...user, emailChange: newEmail === null ? null : { newEmail, valid: valid === true, expiration: expiration as Date } });
 }
 
 export async function getUser(db: Db, id: number): Promise<UserView> {
