@@ -1,6 +1,8 @@
 // Reads and validates the environment once. Nothing else in src/ reads process.env.
+import type { KeyObject } from 'node:crypto';
 import Joi from 'joi';
 import { LOCAL_JWT_SECRET_FILE, loadOrCreateLocalSecret } from './auth/local-secret';
+import { jwtKeyFrom } from './auth/tokens';
 
 export type NodeEnv = 'development' | 'production' | 'test';
 
@@ -22,7 +24,30 @@ export interface Config {
   /** Credentials cache of the JWT strategy (src/auth/strategy.ts); ttlMs 0 disables it. */
   readonly authCache: { readonly ttlMs: number; readonly maxEntries: number };
   readonly jwtSecret: string;
+  /** jwtSecret as a KeyObject, built once: what signs and verifies the JWTs (see src/auth/tokens.ts). */
+  readonly jwtKey: KeyObject;
   readonly logLevel: string;
+  /**
+   * A log line for every completed request. Off by default in production, where Heroku's router
+   * already logs each request (method, path, status, time); errors are logged either way.
+   */
+  readonly logRequests: boolean;
+  /**
+   * Validate each response against its route's Joi schema in this percentage of requests (hapi's
+   * `response.sample`). 100 outside production; 0 in production, where the check costs CPU on every
+   * request and its only possible outcome is turning a response into a 500 (the tests validate all).
+   */
+  readonly responseValidationPercent: number;
+  /**
+   * Load shedding (hapi's `load` limits): past these, requests are answered 503 + Retry-After at once
+   * instead of queueing. 0 disables a limit. Off in tests by default (a busy test machine is not an overload).
+   */
+  readonly overload: {
+    readonly maxEventLoopDelayMs: number;
+    readonly maxHeapUsedBytes: number;
+    readonly maxRssBytes: number;
+    readonly retryAfterSeconds: number;
+  };
   readonly sendgrid: { readonly apiKey: string | undefined; readonly baseUrl: string | undefined };
   readonly emailFrom: string;
   readonly adminEmails: readonly string[];
@@ -49,6 +74,9 @@ export class ConfigError extends Error {
 
 const internals = {
   minSecretLength: 32,
+  // The event loop stalled this long means requests are queueing behind work the process cannot keep
+  // up with (or a long GC): shed new ones for a moment rather than let every latency grow.
+  defaultMaxEventLoopDelayMs: 200,
 
   schema: Joi.object({
     NODE_ENV: Joi.string().valid('development', 'production', 'test').default('development'),
@@ -68,6 +96,12 @@ const internals = {
     AUTH_CACHE_MAX_ENTRIES: Joi.number().integer().min(1).default(10_000),
     JWT_SECRET: Joi.string().min(32),
     LOG_LEVEL: Joi.string().valid('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'),
+    LOG_REQUESTS: Joi.boolean(),
+    RESPONSE_VALIDATION_PERCENT: Joi.number().min(0).max(100),
+    OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: Joi.number().integer().min(0),
+    OVERLOAD_MAX_HEAP_USED_MB: Joi.number().integer().min(0).default(0),
+    OVERLOAD_MAX_RSS_MB: Joi.number().integer().min(0).default(0),
+    OVERLOAD_RETRY_AFTER_SECONDS: Joi.number().integer().min(1).max(3600).default(1),
     SENDGRID_API_KEY: Joi.string(),
     SENDGRID_BASE_URL: Joi.string().uri({ scheme: ['http', 'https'] }),
     EMAIL_FROM: Joi.string().email({ tlds: false }).default('grading-api@example.com'),
@@ -146,7 +180,16 @@ export function loadConfig(
     },
     authCache: { ttlMs: env.AUTH_CACHE_TTL_MS, maxEntries: env.AUTH_CACHE_MAX_ENTRIES },
     jwtSecret,
+    jwtKey: jwtKeyFrom(jwtSecret),
     logLevel: env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
+    logRequests: env.LOG_REQUESTS ?? nodeEnv !== 'production',
+    responseValidationPercent: env.RESPONSE_VALIDATION_PERCENT ?? (nodeEnv === 'production' ? 0 : 100),
+    overload: {
+      maxEventLoopDelayMs: env.OVERLOAD_MAX_EVENT_LOOP_DELAY_MS ?? (nodeEnv === 'test' ? 0 : internals.defaultMaxEventLoopDelayMs),
+      maxHeapUsedBytes: env.OVERLOAD_MAX_HEAP_USED_MB * 1024 * 1024,
+      maxRssBytes: env.OVERLOAD_MAX_RSS_MB * 1024 * 1024,
+      retryAfterSeconds: env.OVERLOAD_RETRY_AFTER_SECONDS,
+    },
     sendgrid: { apiKey: env.SENDGRID_API_KEY, baseUrl: env.SENDGRID_BASE_URL },
     emailFrom: env.EMAIL_FROM,
     adminEmails: (env.ADMIN_EMAILS as string)

@@ -130,12 +130,20 @@ export function toBoom(error: unknown): Boom.Boom {
  * Server-wide: hapi turns anything a handler or `pre` throws into a 500 Boom that still carries the
  * original error. Re-map those here so no route needs its own try/catch.
  */
-export const errorsPlugin: Plugin<void> = {
+export const errorsPlugin: Plugin<{ retryAfterSeconds: number }> = {
   name: 'errors',
-  register(server) {
+  register(server, { retryAfterSeconds }) {
     server.ext('onPreResponse', (request: Request, h: ResponseToolkit) => {
       const response = request.response;
-      if (!Boom.isBoom(response) || response.output.statusCode !== 500) {
+      if (!Boom.isBoom(response)) {
+        return h.continue;
+      }
+      // Every 503 says when to come back; hapi's own load-shedding 503 (src/config.ts `overload`) has none.
+      if (response.output.statusCode === 503) {
+        response.output.headers['Retry-After'] ??= String(retryAfterSeconds);
+        return h.continue;
+      }
+      if (response.output.statusCode !== 500) {
         return h.continue;
       }
       const mapped = toBoom(response);
@@ -143,7 +151,7 @@ export const errorsPlugin: Plugin<void> = {
       mapped.output.headers = { ...response.output.headers, ...mapped.output.headers };
       if (mapped.isServer) {
         // The stack and the database's message stay in the log, never in the response.
-        request.log(['error'], { err: response, statusCode: mapped.output.statusCode });
+        request.log(['error'], response); // an Error as data: pino's serializer keeps its message and stack
       }
       return mapped;
     });

@@ -3,7 +3,7 @@ import closeWithGrace from 'close-with-grace';
 import { ConfigError, loadConfigOrExit } from './config';
 import { openDefaultDatabase } from './db/default-database';
 import { seedOnStart } from './db/seed';
-import { createLogger } from './logger';
+import { createProcessLogger } from './logger';
 import { assertCanListen, assertDatabaseReachable, listenError } from './startup-checks';
 import { StartupError } from './startup-error';
 
@@ -14,7 +14,7 @@ const internals = {
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
-  const logger = createLogger(config.logLevel);
+  const logger = createProcessLogger(config.logLevel);
   config.warnings.forEach((warning) => logger.warn(warning));
 
   // Cheap checks first: a wrong setting is reported before anything is started.

@@ -19,3 +19,12 @@ const internals = {
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   return pino({ level, redact: internals.redact }, destination);
 }
+
+/**
+ * The server process's logger: lines go to stdout asynchronously, so a write never blocks the
+ * request that logs it and lines written under load are batched; pino flushes what is pending
+ * when the process exits.
+ */
+export function createProcessLogger(level: string): Logger {
+  return createLogger(level, pino.destination({ dest: 1, sync: false }));
+}

@@ -1,7 +1,7 @@
 // Composition root: builds a Hapi server from a validated Config. Tests call createServer() and use
 // server.inject(); src/index.ts adds the embedded database, start and graceful stop.
 import Boom from '@hapi/boom';
-import Hapi, { type Lifecycle, type RouteOptions, type Server } from '@hapi/hapi';
+import Hapi, { type Lifecycle, type Request, type RouteOptions, type Server, type ServerOptions as ServerOptionsOfHapi } from '@hapi/hapi';
 import hapiPino from 'hapi-pino';
 import type { Logger } from 'pino';
 import type { Config } from './config';
@@ -93,6 +93,16 @@ const internals = {
     return h.continue;
   }) satisfies Lifecycle.Method,
 
+  isServerError: (request: Request) => request.raw.res.statusCode >= 500,
+
+  // hapi's load limits (src/config.ts `overload`), sampled every 100 ms (each sample reads process.memoryUsage(),
+  // not free); 0 turns a limit off.
+  load(config: Config): ServerOptionsOfHapi['load'] {
+    const { maxEventLoopDelayMs, maxHeapUsedBytes, maxRssBytes } = config.overload;
+    const any = maxEventLoopDelayMs || maxHeapUsedBytes || maxRssBytes;
+    return { sampleInterval: any ? 100 : 0, maxEventLoopDelay: maxEventLoopDelayMs, maxHeapUsedBytes, maxRssBytes };
+  },
+
   // One validation policy for every route: a 400 naming the field at fault.
   failValidation: ((_request, _h, err) => {
     throw err;
@@ -120,9 +130,10 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     port: config.port,
     debug: false,
     router: { stripTrailingSlash: true },
+    load: internals.load(config),
     routes: {
       validate: { failAction: internals.failValidation, options: { abortEarly: true } },
-      response: { emptyStatusCode: 204 },
+      response: { emptyStatusCode: 204, sample: config.responseValidationPercent },
       payload: { maxBytes: internals.maxPayloadBytes, allow: internals.payloadTypes },
       security: internals.security(config),
       cors: internals.cors(config),
@@ -149,9 +160,12 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       instance: logger,
       // Probes are polled constantly; their completion lines would drown the log.
       ignorePaths: ['/', '/ready'],
+      // Without LOG_REQUESTS (production's default) only server errors get a completion line.
+      logRequestComplete: config.logRequests ? true : internals.isServerError,
     },
   });
-  await server.register([errorsPlugin, authStrategyPlugin, statusPlugin, authPlugin, usersPlugin]);
+  await server.register({ plugin: errorsPlugin, options: { retryAfterSeconds: config.overload.retryAfterSeconds } });
+  await server.register([authStrategyPlugin, statusPlugin, authPlugin, usersPlugin]);
   await server.register(domainPlugins);
   await server.register({ plugin: metricsPlugin, options: { token: config.metricsToken, pool: database.pool } });
 

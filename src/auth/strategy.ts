@@ -55,9 +55,10 @@ export function trackCredentialWrites(db: Db, clock: WriteClock): Db {
 }
 
 /**
- * tokenId → credentials, for at most `ttlMs` (and never past the token's own expiration), bounded
- * to `maxEntries` with least-recently-used eviction (a Map iterates in insertion order). Suspended
- * (nothing cached, nothing served from it) until resume(): while no notification can reach it.
+ * tokenId → credentials, for at most `ttlMs` (80–100 % of it, spread at random) and never past the
+ * token's own expiration, bounded to `maxEntries` with least-recently-used eviction (a Map iterates
+ * in insertion order). Suspended (nothing cached, nothing served from it) until resume(): while no
+ * notification can reach it.
  */
 export class CredentialsCache {
   private readonly entries = new Map<number, { credentials: Credentials; expiresAt: number }>();
@@ -129,7 +130,9 @@ export class CredentialsCache {
     if (loaded && this.caching && generation === this.generation) {
       this.entries.set(tokenId, {
         credentials: loaded.credentials,
-        expiresAt: Math.min(Date.now() + this.ttlMs, loaded.tokenExpiresAt.getTime()),
+        // Up to 20 % shorter at random: entries loaded together (a restart, a burst of logins) must
+        // not all expire together and reload in one storm of misses. Never longer than the TTL.
+        expiresAt: Math.min(Date.now() + this.ttlMs * (1 - 0.2 * Math.random()), loaded.tokenExpiresAt.getTime()),
       });
       if (this.entries.size > this.maxEntries) {
         this.entries.delete(this.entries.keys().next().value as number);
@@ -221,7 +224,7 @@ export const authStrategyPlugin: Plugin<void> = {
       credentialWrites.lastWriteAt >= request.info.received ? notifications.fence().then(() => h.continue) : h.continue,
     );
     server.auth.strategy('jwt', 'jwt', {
-      key: config.jwtSecret,
+      key: config.jwtKey,
       verifyOptions: { algorithms: ['HS256'] },
       // The Authorization header only: the plugin's defaults also read ?token= (which ends up in
       // access logs and browser history) and Cookie: token= (sent by browsers on their own: CSRF).

@@ -55,7 +55,7 @@ export async function withdrawEmailToken(db: Db, tokenId: number): Promise<void>
  */
 export async function exchangeEmailToken(
   db: Db,
-  config: Pick<Config, 'jwtSecret' | 'adminEmails'>,
+  config: Pick<Config, 'jwtSecret' | 'jwtKey' | 'adminEmails'>,
   rawEmail: string,
   emailToken: string,
 ): Promise<IssuedJwt> {
@@ -90,7 +90,7 @@ export async function exchangeEmailToken(
       data: { type: 'API', userId: user.id, expiration: expiresAt },
       select: { id: true },
     });
-    return { token: signApiJwt(config.jwtSecret, apiToken.id, expiresAt), expiresAt, userId: user.id, adminChanged: user.isAdmin !== isAdmin };
+    return { token: signApiJwt(config.jwtKey, apiToken.id, expiresAt), expiresAt, userId: user.id, adminChanged: user.isAdmin !== isAdmin };
   });
 
   if (!issued) {
