@@ -8,8 +8,12 @@ import { withContract } from './contract';
 /** An explicit secret: tests never touch the checkout's generated .data/jwt-secret. */
 const TEST_JWT_SECRET = 'test-only-jwt-secret-0123456789abcdef';
 
+/**
+ * Load shedding off unless a test asks for it (tests/overload.test.ts): a test server in production
+ * mode on a busy machine must not answer 503 because its Jest worker was busy setting up.
+ */
 export function testConfig(env: NodeJS.ProcessEnv = {}): Config {
-  return loadConfig({ JWT_SECRET: TEST_JWT_SECRET, ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env });
+  return loadConfig({ JWT_SECRET: TEST_JWT_SECRET, ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'silent', OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '0', ...env });
 }
 
 export async function createTestServer(env: NodeJS.ProcessEnv = {}, options: ServerOptions = {}): Promise<Server> {
