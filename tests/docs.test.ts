@@ -83,7 +83,7 @@ describe('API documentation', () => {
         expect({ path, method, success: codes.some((code) => /^2\d\d$/.test(code)) }).toEqual({ path, method, success: true });
         expect({ path, method, has500: codes.includes('500'), default: codes.includes('default') }).toEqual({ path, method, has500: true, default: false });
         for (const code of codes.filter((code) => Number(code) >= 400)) {
-          expect({ path, method, code, schema: operation.responses[code]!.content?.['application/json']?.schema }).toEqual({
+          expect({ path, method, code, schema: operation.responses[code]!.content?.['application/json; charset=utf-8']?.schema }).toEqual({
             path,
             method,
             code,
@@ -97,8 +97,8 @@ describe('API documentation', () => {
     }
     expect(Object.keys(spec.paths['/login'].post.responses)).toEqual(['200', '400', '413', '415', '429', '500', '503']);
     expect(Object.keys(spec.paths['/users/{userId}'].delete.responses)).toEqual(expect.arrayContaining(['204', '401', '403', '404']));
-    expect(Object.keys(spec.paths['/metrics'].get.responses['200'].content)).toEqual(['text/plain']);
-    expect(Object.keys(spec.paths['/courses/{courseId}/gradebook'].get.responses['200'].content)).toEqual(['application/json', 'text/csv']);
+    expect(Object.keys(spec.paths['/metrics'].get.responses['200'].content)).toEqual(['text/plain; version=0.0.4; charset=utf-8']);
+    expect(Object.keys(spec.paths['/courses/{courseId}/gradebook'].get.responses['200'].content)).toEqual(['application/json; charset=utf-8', 'text/csv; charset=utf-8']);
     expect(spec.paths['/courses'].post.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/CourseCreate' });
   });
 });

@@ -155,6 +155,11 @@ describe('stats and gradebook', () => {
       expect(rows[2]).toEqual([String(students[1].id), students[1].email, 'Test', 'User', '600', '', '600', '600', 'D']);
     });
 
+    test('Accept with parameters (text/csv; charset=utf-8, as the OpenAPI document names it) is CSV too', async () => {
+      const res = await server.inject({ url: `/courses/${course}/gradebook`, headers: { ...teacher.headers, accept: 'text/csv; charset=utf-8' } });
+      expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
+    });
+
     test('JSON stays the default when JSON is preferred', async () => {
       const res = await server.inject({
         url: `/courses/${course}/gradebook`,

@@ -70,8 +70,10 @@ const internals = {
     ],
   } as HapiSwagger.RegisterOptions,
 
-  /** A non-JSON body (the gradebook's CSV): text of a bounded size. */
-  textBody: { schema: { type: 'string', maxLength: 50_000_000 } },
+  /** hapi appends `; charset=utf-8` to every type it sends that has no charset. */
+  servedType(type: string): string {
+    return /;\s*charset=/i.test(type) ? type : `${type}; charset=utf-8`;
+  },
 
   /** What hapi-swagger cannot say from route options: public operations, non-JSON media types. */
   complete(request: Request): void {
@@ -128,16 +130,19 @@ const internals = {
         parameter.example = parameter.schema.example;
       }
     }
+    // hapi-swagger writes every body as application/json. The document names the Content-Type the
+    // server really sends (tools such as Dredd compare it verbatim), and the other media types a
+    // status answers with (CSV, Prometheus text: no schema, their format is in the description).
     const media = route.settings.plugins?.['grading-docs']?.media ?? {};
-    for (const [status, types] of Object.entries(media)) {
-      const response = operation.responses?.[status];
-      if (!response) {
+    for (const [status, response] of Object.entries(operation.responses ?? {})) {
+      const json = response.content?.['application/json'];
+      if (!json) {
         continue;
       }
-      const json = response.content?.['application/json'];
-      // hapi-swagger writes every body as JSON; a non-JSON type answers text.
-      const text = (json?.schema as { type?: string } | undefined)?.type === 'string' ? json : internals.textBody;
-      response.content = Object.fromEntries(types.map((type) => [type, type === 'application/json' && json ? json : text] as const));
+      const types = media[Number(status)] ?? ['application/json'];
+      response.content = Object.fromEntries(
+        types.map((type) => [internals.servedType(type), type === 'application/json' ? json : {}] as const),
+      );
     }
   },
 };

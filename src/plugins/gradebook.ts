@@ -15,7 +15,9 @@ import { documented } from './route';
 const internals = {
   /** Content negotiation (q-values honoured): CSV only when the client prefers it; JSON wins ties. */
   wantsCsv(request: Pick<Request, 'headers'>): boolean {
-    return Accept.mediaType(request.headers.accept as string | undefined, ['application/json', 'text/csv']) === 'text/csv';
+    // @hapi/accept answers with the client's parameters (`text/csv;charset=utf-8`): compare the type only.
+    const type = Accept.mediaType(request.headers.accept as string | undefined, ['application/json', 'text/csv']);
+    return type.split(';')[0]!.trim() === 'text/csv';
   },
 
   /** Spreadsheets run cells starting with = + - @ as formulas: neutralise them (CSV injection). */

@@ -76,7 +76,7 @@ export const metricsPlugin: Plugin<MetricsOptions> = {
         description: 'Prometheus metrics (METRICS_TOKEN bearer, or an admin)',
         ...documented(
           'status',
-          { 200: { description: 'Prometheus text exposition format', schema: Joi.string().max(10_000_000), media: ['text/plain'] } },
+          { 200: { description: 'The Prometheus text exposition format, version 0.0.4', schema: Joi.string(), media: [registry.contentType] } },
           [403],
         ),
       },

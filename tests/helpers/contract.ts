@@ -15,6 +15,13 @@ export const UNDOCUMENTED_PLUGINS = new Set(['hapi-swagger', 'docs']);
 
 export const OPENAPI_PATH = '/openapi.json';
 
+/** What the server sends with every JSON body (and so what the document names). */
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+function normalizeType(type: string): string {
+  return type.toLowerCase().replace(/\s*;\s*/g, '; ').trim();
+}
+
 interface Documented {
   readonly content?: Record<string, { schema?: unknown }>;
 }
@@ -38,7 +45,7 @@ export class Contract {
     // hapi's own routes (unknown path, CORS preflight) have no operation; their errors are still Boom errors.
     if ((route.method as string) === '_special' || route.path === '/{p*}') {
       if (res.statusCode >= 400 && method !== 'head') {
-        this.checkBody(where, res, { content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }, '/components/schemas/Error');
+        this.checkBody(where, res, { content: { [JSON_TYPE]: {} } }, () => '/components/schemas/Error');
       }
       return;
     }
@@ -56,14 +63,14 @@ export class Contract {
       return; // HEAD answers no body
     }
     const pointer = `/paths/${escape(route.path)}/${route.method}/responses/${res.statusCode}`;
-    this.checkBody(where, res, documented, pointer);
+    this.checkBody(where, res, documented, (type) => `${pointer}/content/${escape(type)}/schema`);
   }
 
   operation(route: Pick<RequestRoute, 'path' | 'method'>): Spec | undefined {
     return this.spec.paths?.[route.path]?.[route.method];
   }
 
-  private checkBody(where: string, res: ServerInjectResponse, documented: Documented, pointer: string): void {
+  private checkBody(where: string, res: ServerInjectResponse, documented: Documented, schemaAt: (type: string) => string): void {
     const types = Object.keys(documented.content ?? {});
     if (!types.length) {
       if (res.payload.length) {
@@ -71,15 +78,16 @@ export class Contract {
       }
       return;
     }
-    const type = String(res.headers['content-type'] ?? '').split(';')[0]!.trim();
-    if (!types.includes(type)) {
+    // The whole Content-Type, parameters included: clients and tools compare it verbatim.
+    const type = normalizeType(String(res.headers['content-type'] ?? ''));
+    const documentedType = types.find((candidate) => normalizeType(candidate) === type);
+    if (!documentedType) {
       throw new Error(`OpenAPI contract: ${where} as "${type}", but the document lists only ${types.join(', ')}`);
     }
-    if (type !== 'application/json') {
-      return; // a text body (CSV, Prometheus) is a string: nothing more to check
+    if (!type.startsWith('application/json')) {
+      return; // a text body (CSV, Prometheus) has no schema: its format is in the description
     }
-    const schemaPointer = pointer.startsWith('/components/') ? pointer : `${pointer}/content/application~1json/schema`;
-    const validate = this.validator(schemaPointer);
+    const validate = this.validator(schemaAt(documentedType));
     let body: unknown;
     try {
       body = JSON.parse(res.payload);
