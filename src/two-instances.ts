@@ -47,12 +47,9 @@ async function main(): Promise<void> {
     upstream.on('error', () => (res.headersSent ? res.destroy() : res.writeHead(502, { 'x-instance': instance.name }).end()));
     req.pipe(upstream);
   });
-  proxy.listen(config.port, config.host, () =>
-    logger.info({ uri: `http://${config.host}:${config.port}`, instances: instances.map(({ name, port }) => ({ name, port })) }, 'two instances behind one port'),
-  );
 
   let stopping = false;
-  const stop = async () => {
+  const stop = async (code: number) => {
     if (stopping) {
       return;
     }
@@ -62,17 +59,27 @@ async function main(): Promise<void> {
       instances.map(({ child }) => (child.exitCode === null ? new Promise((resolve) => child.once('exit', resolve).kill('SIGTERM')) : undefined)),
     );
     await embedded?.stop();
-    process.exit(0);
+    process.exit(code);
   };
-  process.on('SIGINT', () => void stop());
-  process.on('SIGTERM', () => void stop());
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
   instances.forEach(({ name, child }) =>
     child.on('exit', (code) => {
       if (!stopping) {
         logger.error({ instance: name, code }, 'an instance exited: stopping the other');
-        void stop();
+        void stop(1);
       }
     }),
+  );
+
+  // Listen once both answer, so the first requests do not meet a 502.
+  for (const { port } of instances) {
+    while (!stopping && !(await fetch(`http://127.0.0.1:${port}/`).then((res) => res.ok, () => false))) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+  proxy.listen(config.port, config.host, () =>
+    logger.info({ uri: `http://${config.host}:${config.port}`, instances: instances.map(({ name, port }) => ({ name, port })) }, 'two instances behind one port'),
   );
 }
 
