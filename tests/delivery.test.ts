@@ -49,8 +49,9 @@ describe('delivery files', () => {
         .map((line) => line.split(/:\s*(.*)/s).slice(0, 2)),
     );
     expect(Object.keys(lines)).toEqual(['web', 'release']);
-    // Node directly (signals reach the app, no npm wrapper), with a heap cap that keeps a dyno's RSS low.
-    expect(lines.web).toMatch(/^node --max-old-space-size=\d+ dist\/index\.js$/);
+    // Node directly (signals reach the app, no npm wrapper), with heap caps that keep a dyno's RSS low
+    // (old space; young generation: see docs/performance.md).
+    expect(lines.web).toMatch(/^node --max-old-space-size=\d+ --max-semi-space-size=\d+ dist\/index\.js$/);
     expect(lines.release).toBe('npx prisma migrate deploy');
   });
 
