@@ -98,12 +98,13 @@ build_slug_in() {
   [ ! -d "$dir/node_modules/jest" ] || { echo "devDependencies were not pruned in $dir" >&2; return 1; }
 }
 
-# new_database <label>: creates a database on RELEASE_SERVER_URL, prints its URL.
+# new_database <label>: creates a database on RELEASE_SERVER_URL (dropped on exit) and sets
+# NEW_DATABASE_URL. Not a $(...) function: the name must reach release_databases in this shell.
 new_database() {
   local name="grading_$1_$$_$RANDOM"
   psql "$RELEASE_SERVER_URL" -qc "CREATE DATABASE \"$name\"" >&2
   release_databases+=("$name")
-  echo "${RELEASE_SERVER_URL%/*}/$name"
+  NEW_DATABASE_URL="${RELEASE_SERVER_URL%/*}/$name"
 }
 
 procfile_command() { sed -n "s/^$2: *//p" "$1/Procfile"; }
