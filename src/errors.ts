@@ -107,7 +107,9 @@ const internals = {
 /** Maps any thrown value to the Boom error the client should see. */
 export function toBoom(error: unknown): Boom.Boom {
   if (error instanceof DomainError) {
-    return internals.domainToBoom[error.kind](error.message);
+    const boom = internals.domainToBoom[error.kind](error.message);
+    Object.assign(boom.output.payload, error.details);
+    return boom;
   }
   if (error instanceof Prisma.PrismaClientKnownRequestError) {
     const mapped = internals.fromPrisma(error);

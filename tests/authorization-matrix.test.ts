@@ -66,6 +66,8 @@ const matrix: Row[] = [
   { method: 'post', path: '/courses/tests/{testId}/test-results', mutates: true, url: (w) => `/courses/tests/${w.test}/test-results`, payload: (w) => ({ result: 500, studentId: w.student2.id }), expect: [401, 403, 403, 201, 201] },
   { method: 'put', path: '/courses/tests/test-results/{testResultId}', mutates: true, url: (w) => `/courses/tests/test-results/${w.result}`, payload: () => ({ result: 900 }), expect: [401, 403, 403, 200, 200] },
   { method: 'delete', path: '/courses/tests/test-results/{testResultId}', mutates: true, url: (w) => `/courses/tests/test-results/${w.result}`, expect: [401, 403, 403, 204, 204] },
+  { method: 'put', path: '/courses/tests/{testId}/test-results', mutates: true, url: (w) => `/courses/tests/${w.test}/test-results`, payload: (w) => [{ studentId: w.student2.id, result: 500 }], expect: [401, 403, 403, 200, 200] },
+  { method: 'get', path: '/courses/tests/{testId}/test-results/history', url: (w) => `/courses/tests/${w.test}/test-results/history`, expect: [401, 403, 403, 200, 200] },
   { method: 'get', path: '/users/{userId}/test-results', url: (w) => `/users/${w.student.id}/test-results`, expect: [401, 200, 403, 403, 200] },
 
   // Reports.

@@ -1,5 +1,6 @@
-// Test results: GET|POST /courses/tests/{testId}/test-results,
-// PUT|DELETE /courses/tests/test-results/{testResultId}, GET /users/{userId}/test-results.
+// Test results: GET|POST|PUT (bulk) /courses/tests/{testId}/test-results, GET
+// /courses/tests/{testId}/test-results/history, PUT|DELETE /courses/tests/test-results/{testResultId},
+// GET /users/{userId}/test-results.
 import type { Plugin } from '@hapi/hapi';
 import Joi from 'joi';
 import {
@@ -11,8 +12,10 @@ import {
   userFromPath,
   type Pres,
 } from '../auth/policies';
-import { id, idParams, listQuery, type IdParams } from '../schemas/common';
-import { testResultSchema } from '../schemas/resources';
+import { bulkGradesPayload } from '../schemas/bulk-grades';
+import { id, idParams, listKeys, listQuery, type IdParams } from '../schemas/common';
+import { bulkCountsSchema, historySchema, testResultSchema } from '../schemas/resources';
+import { applyBulkGrades, type BulkRow } from '../services/bulk-grading';
 import * as results from '../services/test-results';
 import type { ListQuery } from '../services/types';
 import { BODY_ERRORS, documented } from './route';
@@ -25,6 +28,12 @@ const internals = {
     'TestResultCreate',
   ),
   updatePayload: Joi.object<{ result: number }, true>({ result: result.required() }).label('TestResultUpdate'),
+  historyQuery: Joi.object<ListQuery & { studentId?: number }, true>({
+    ...listKeys,
+    studentId: id.description("Only this student's changes"),
+  }),
+  // 1000 CSV rows of a 254-character email are ~260 KB; JSON rows by id ~40 KB.
+  bulkPayload: { allow: ['application/json', 'text/csv'], maxBytes: 512 * 1024 },
 };
 
 type ResultRoute = { Params: IdParams<'testResultId'>; Pres: Pres<'testResult'> };
@@ -59,6 +68,40 @@ export const testResultsPlugin: Plugin<void> = {
         return h.response(created).code(201);
       },
     });
+    server.route<{ Params: IdParams<'testId'>; Payload: BulkRow[]; Pres: Pres<'test'> }>({
+      method: 'PUT',
+      path: '/courses/tests/{testId}/test-results',
+      options: {
+        description: "Bulk grading: create, update or keep many students' results of a test at once, all or nothing (teachers of its course, admins)",
+        notes: [
+          'The body is a JSON array of `{studentId, result}`, or `Content-Type: text/csv` with a header row naming `result` and exactly one of `studentId` or `email` (case-insensitive; a UTF-8 BOM is allowed, blank lines are ignored). 1–1000 rows, at most 512 KiB.',
+          'A row creates the result, updates it (the caller becomes the grader) or leaves it unchanged when the value is the same; the answer counts each kind. Each created or updated row appends a history row.',
+          'Any bad row (not an enrolled STUDENT, a result that is not an integer 0–1000, the same student again) → 400 with `rows: [{row, message}]` listing every bad row once (rows count from 1 after the CSV header), and nothing is written.',
+          'Concurrent bulk requests on one test are applied one after the other.',
+        ],
+        ...documented(
+          'test-results',
+          { 200: { description: 'How many results were created, updated and left unchanged', schema: bulkCountsSchema } },
+          [...BODY_ERRORS, 403, 404],
+        ),
+        payload: internals.bulkPayload,
+        validate: { params: idParams('testId'), payload: bulkGradesPayload },
+        pre: [testFromPath, teachesTestCourse],
+      },
+      handler: (request) => applyBulkGrades(db, request.params.testId, request.payload, request.auth.credentials.userId),
+    });
+    server.route<{ Params: IdParams<'testId'>; Query: ListQuery & { studentId?: number }; Pres: Pres<'test'> }>({
+      method: 'GET',
+      path: '/courses/tests/{testId}/test-results/history',
+      options: {
+        description:
+          "Every change of the test's results (create, update, delete), by id; `?studentId=` for one student (teachers of its course, admins). changedBy is null once that user is deleted",
+        ...documented('test-results', { 200: { description: 'Changes by id', schema: historySchema } }, [400, 403, 404]),
+        validate: { params: idParams('testId'), query: internals.historyQuery },
+        pre: [testFromPath, teachesTestCourse],
+      },
+      handler: (request) => results.listHistory(db, request.params.testId, request.query),
+    });
     server.route<ResultRoute & { Payload: { result: number } }>({
       method: 'PUT',
       path: '/courses/tests/test-results/{testResultId}',
@@ -68,7 +111,8 @@ export const testResultsPlugin: Plugin<void> = {
         validate: { params: idParams('testResultId'), payload: internals.updatePayload },
         pre: [testResultFromPath, teachesResultCourse],
       },
-      handler: (request) => results.updateTestResult(db, request.params.testResultId, request.payload.result),
+      handler: (request) =>
+        results.updateTestResult(db, request.params.testResultId, request.payload.result, request.auth.credentials.userId),
     });
     server.route<ResultRoute>({
       method: 'DELETE',
@@ -80,7 +124,7 @@ export const testResultsPlugin: Plugin<void> = {
         pre: [testResultFromPath, teachesResultCourse],
       },
       handler: async (request, h) => {
-        await results.deleteTestResult(db, request.params.testResultId);
+        await results.deleteTestResult(db, request.params.testResultId, request.auth.credentials.userId);
         return h.response().code(204);
       },
     });

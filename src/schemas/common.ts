@@ -6,10 +6,11 @@ import type { ListQuery } from '../services/types';
 export const id = Joi.number().integer().min(1).max(2_147_483_647).meta({ format: 'int32' }).example(1);
 
 /** `?take=&skip=` of every list: 1–100 rows (default 100), from offset ≥ 0. Lists order by id ascending. */
-export const listQuery = Joi.object<ListQuery, true>({
+export const listKeys = {
   take: Joi.number().integer().min(1).max(100).default(100).meta({ format: 'int32' }).description('Rows to return (1–100)'),
   skip: Joi.number().integer().min(0).max(2_147_483_647).default(0).meta({ format: 'int32' }).description('Rows to skip'),
-});
+};
+export const listQuery = Joi.object<ListQuery, true>(listKeys);
 
 /** Validated path parameters that are all ids, e.g. `IdParams<'userId' | 'courseId'>`. */
 export type IdParams<Name extends string> = Record<Name, number>;

@@ -6,9 +6,17 @@ export class DomainError extends Error {
   constructor(
     readonly kind: 'notFound' | 'conflict' | 'invalid' | 'forbidden' | 'unauthorized' | 'unavailable',
     message: string,
+    /** Extra fields of the error body, e.g. the bad `rows` of a bulk request. */
+    readonly details?: Readonly<Record<string, unknown>>,
   ) {
     super(message);
   }
+}
+
+/** One bad row of a bulk request: `row` counts data rows from 1. */
+export interface RowProblem {
+  readonly row: number;
+  readonly message: string;
 }
 
 /** The resources a 404 can name; each has one wording: "Course not found". */

@@ -1,4 +1,7 @@
-// Test results: one per student per test, recorded by a grader (the caller).
+// Test results: one per student per test, recorded by a grader (the caller). Every change appends a
+// history row through the trigger test_results_history, in the same transaction; the acting user
+// reaches the trigger as the transaction setting app.user_id (actingAs).
+import type { Prisma } from '@prisma/client';
 import type { Db } from '../db/prisma';
 import type { CallerRole } from './courses';
 import { DomainError } from './errors';
@@ -51,16 +54,49 @@ export async function createTestResult(db: Db, test: { id: number; courseId: num
   if (enrollment?.role !== 'STUDENT') {
     throw new DomainError('invalid', `"studentId" ${input.studentId} is not a student of course ${test.courseId}`);
   }
-  return db.testResult.create({
-    data: { result: input.result, studentId: input.studentId, testId: test.id, graderId },
-    select: resultSelect,
+  const [, created] = await db.$transaction([
+    actingAs(db, graderId),
+    db.testResult.create({ data: { result: input.result, studentId: input.studentId, testId: test.id, graderId }, select: resultSelect }),
+  ]);
+  return created;
+}
+
+export async function updateTestResult(db: Db, testResultId: number, result: number, actorId: number) {
+  const [, updated] = await db.$transaction([actingAs(db, actorId), db.testResult.update({ where: { id: testResultId }, data: { result }, select: resultSelect })]);
+  return updated;
+}
+
+export async function deleteTestResult(db: Db, testResultId: number, actorId: number): Promise<void> {
+  await db.$transaction([actingAs(db, actorId), db.testResult.delete({ where: { id: testResultId }, select: { id: true } })]);
+}
+
+/**
+ * The first statement of a transaction that changes results: names the acting user for the history
+ * trigger (transaction-local, so a pooled connection never carries it into another request).
+ */
+export function actingAs(db: Pick<Db, '$queryRaw'>, actorId: number): Prisma.PrismaPromise<unknown> {
+  return db.$queryRaw`SELECT set_config('app.user_id', ${String(actorId)}, true)`;
+}
+
+const historySelect = {
+  id: true,
+  testId: true,
+  testResultId: true,
+  studentId: true,
+  action: true,
+  oldResult: true,
+  newResult: true,
+  changedBy: true,
+  changedAt: true,
+} as const;
+
+/** The changes of a test's results by id, optionally of one student. */
+export function listHistory(db: Db, testId: number, { take, skip, studentId }: ListQuery & { studentId?: number }) {
+  return db.testResultHistory.findMany({
+    where: { testId, ...(studentId !== undefined && { studentId }) },
+    select: historySelect,
+    orderBy: { id: 'asc' },
+    take,
+    skip,
   });
-}
-
-export function updateTestResult(db: Db, testResultId: number, result: number) {
-  return db.testResult.update({ where: { id: testResultId }, data: { result }, select: resultSelect });
-}
-
-export async function deleteTestResult(db: Db, testResultId: number): Promise<void> {
-  await db.testResult.delete({ where: { id: testResultId }, select: { id: true } });
 }

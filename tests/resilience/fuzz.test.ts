@@ -163,12 +163,26 @@ function payloadArb(method: string, path: string, w: World, ids: number[]): fc.A
     nested.map((depth) => '{"social":'.repeat(depth) + '1' + '}'.repeat(depth)),
     fc.integer({ min: internals.maxPayloadBytes - 64, max: internals.maxPayloadBytes + 4096 }).map((n) => JSON.stringify({ name: 'x'.repeat(n) })),
   );
+  // Bulk grading takes an array (or CSV): rows of real students, junk values, CSV-looking text.
+  const bulk = method === 'put' && path === '/courses/tests/{testId}/test-results' ? [{ weight: 6, arbitrary: bulkRowsArb(w, value) }] : [];
   return fc.oneof(
     { weight: 1, arbitrary: fc.constant(undefined) },
     { weight: 5, arbitrary: object.map((o) => JSON.stringify(o) ?? '') },
     { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 4 }).map((v) => JSON.stringify(v)) },
     { weight: 2, arbitrary: raw },
+    ...bulk,
   );
+}
+
+function bulkRowsArb(w: World, value: fc.Arbitrary<unknown>): fc.Arbitrary<string> {
+  const row = fc.record({
+    studentId: fc.oneof({ weight: 4, arbitrary: fc.constantFrom(w.student.id, w.student2.id) }, { weight: 1, arbitrary: value }),
+    result: fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 0, max: 1000 }) }, { weight: 1, arbitrary: value }),
+  });
+  const csv = fc
+    .tuple(fc.constantFrom('studentId,result', 'EMAIL,Result', '\ufeffemail,result', 'result', 'studentId,email,result'), fc.array(junkString, { maxLength: 4 }))
+    .map(([header, lines]) => [header, `${w.student.email},900`, ...lines].join('\n'));
+  return fc.oneof(fc.array(row, { minLength: 1, maxLength: 4 }).map((rows) => JSON.stringify(rows)), csv);
 }
 
 function idArb(valid: number[], ids: number[]): fc.Arbitrary<string> {
@@ -225,7 +239,7 @@ function authArb(w: World, secret: string): fc.Arbitrary<string | undefined> {
 const contentTypes = fc.constantFrom(
   'application/json', 'application/json; charset=utf-8', 'application/json; charset=latin1', 'application/json; charset=utf-16',
   'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data', 'multipart/form-data; boundary=xyz',
-  'application/xml', 'application/octet-stream', 'text/csv', 'garbage/;;;', 'application/*', '*/*', 'application/merge-patch+json',
+  'application/xml', 'application/octet-stream', 'text/csv', 'text/csv; charset=utf-8', 'TEXT/CSV', 'garbage/;;;', 'application/*', '*/*', 'application/merge-patch+json',
 );
 
 /** Ids that exist, by path parameter: most generated ids hit real rows, to get past the 404s. */
