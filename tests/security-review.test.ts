@@ -274,6 +274,9 @@ describe('defect 2: per-user limit on writes for or about others; who may create
     expect(enrollOther.statusCode).toBe(429);
     const addTest = await server.inject({ method: 'POST', url: `/courses/${courseId}/tests`, payload: { name: 'Q', date: '2026-03-01T10:00:00Z' }, headers: harvester.headers });
     expect(addTest.statusCode).toBe(429);
+    // Bulk grading too (the limit is its first step, before the test is even looked up).
+    const bulk = await server.inject({ method: 'PUT', url: '/courses/tests/1/test-results', payload: [{ studentId: victim.id, result: 1 }], headers: harvester.headers });
+    expect(bulk.statusCode).toBe(429);
 
     // Reads and enrolling yourself do not count; another user has their own budget.
     expect((await server.inject({ url: `/courses/${courseId}`, headers: harvester.headers })).statusCode).toBe(200);

@@ -4,6 +4,7 @@
 import type { Plugin } from '@hapi/hapi';
 import Joi from 'joi';
 import {
+  limitWritesForOthers,
   teachesResultCourse,
   isSelf,
   teachesTestCourse,
@@ -82,11 +83,12 @@ export const testResultsPlugin: Plugin<void> = {
         ...documented(
           'test-results',
           { 200: { description: 'How many results were created, updated and left unchanged', schema: bulkCountsSchema } },
-          [...BODY_ERRORS, 403, 404],
+          [...BODY_ERRORS, 403, 404, 429],
         ),
         payload: internals.bulkPayload,
         validate: { params: idParams('testId'), payload: bulkGradesPayload },
-        pre: [testFromPath, teachesTestCourse],
+        // The per-user budget of writes about other users first: 404s and 403s count too.
+        pre: [limitWritesForOthers, testFromPath, teachesTestCourse],
       },
       handler: (request) => applyBulkGrades(db, request.params.testId, request.payload, request.auth.credentials.userId),
     });
