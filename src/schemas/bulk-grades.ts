@@ -5,6 +5,7 @@
 // refuses (unknown or unenrolled students, duplicates) once the test and the caller's rights are known.
 import { parse } from 'csv-parse/sync';
 import Joi from 'joi';
+import { int32 } from './common';
 import type { BulkRow } from '../services/bulk-grading';
 
 export const MAX_BULK_ROWS = 1000;
@@ -114,6 +115,7 @@ export const bulkGradesPayload = Joi.alternatives()
   .conditional(Joi.ref('$headers.content-type'), {
     is: Joi.string().pattern(/^\s*text\/csv\b/i),
     then: Joi.string()
+      .max(512 * 1024)
       .custom((text: string, helpers) => {
         const rows = internals.fromCsv(text);
         // A template would read braces in a quoted CSV value as references.
@@ -124,14 +126,18 @@ export const bulkGradesPayload = Joi.alternatives()
     otherwise: Joi.array()
       .items(
         Joi.object({
-          studentId: Joi.number().integer().min(1).description("An enrolled STUDENT of the test's course"),
-          result: Joi.number().integer().min(0).max(1000).description('Per mille: 875 = 87.5 %'),
+          studentId: int32.min(1).description("An enrolled STUDENT of the test's course"),
+          result: int32.min(0).max(1000).description('Per mille: 875 = 87.5 %'),
         })
           .unknown(true)
           // Only documents a row: no conversion ("90" is a string, reported as a bad row by fromJson).
           .prefs({ convert: false })
           .label('BulkGradeRow'),
-        Joi.any(),
+        // Any other object, string, number or boolean reaches fromJson too, to be reported with its row
+        // number (a nested array or null is refused here, naming its 0-based index).
+        Joi.alternatives()
+          .try(Joi.object().unknown(true), Joi.string().max(100_000), Joi.number(), Joi.boolean())
+          .label('AnyJsonValue'),
       )
       .min(1)
       .max(MAX_BULK_ROWS)

@@ -53,4 +53,8 @@ export const errorSchema = Joi.object({
   // hapi adds which part of the request failed validation; hapi-auth-jwt2 the auth scheme's attributes.
   validation: Joi.object({ source: Joi.string().max(20), keys: Joi.array().items(Joi.string().max(200)).max(100) }).label('ValidationDetail'),
   attributes: Joi.object().unknown(true).label('AuthAttributes'),
+  // Bulk grading: every bad row once, with its first problem (rows count from 1).
+  rows: Joi.array()
+    .items(Joi.object({ row: int32.min(1).required(), message: Joi.string().max(500).required() }).label('RowProblem'))
+    .max(1000),
 }).label('Error');

@@ -141,23 +141,24 @@ export const userGradesSchema = Joi.array()
   .label('UserGrades');
 
 export const bulkCountsSchema = Joi.object({
-  created: int.min(0).required().description('Results recorded for the first time'),
-  updated: int.min(0).required().description('Results whose value changed'),
-  unchanged: int.min(0).required().description('Rows with the value already recorded'),
+  created: int32.min(0).required().description('Results recorded for the first time'),
+  updated: int32.min(0).required().description('Results whose value changed'),
+  unchanged: int32.min(0).required().description('Rows with the value already recorded'),
 }).label('BulkGradeCounts');
 
 export const historySchema = Joi.array()
   .items(
     Joi.object({
-      id: int.required(),
-      testId: int.required(),
-      testResultId: int.required().description('The result changed (it may since have been deleted)'),
-      studentId: int.required(),
+      id: int32.required(),
+      testId: int32.required(),
+      testResultId: int32.required().description('The result changed (it may since have been deleted)'),
+      studentId: int32.required(),
       action: Joi.string().valid('CREATE', 'UPDATE', 'DELETE').required(),
-      oldResult: int.allow(null).required().description('null on CREATE'),
-      newResult: int.allow(null).required().description('null on DELETE'),
-      changedBy: int.allow(null).required().description('Who made the change; null once that user is deleted'),
-      changedAt: Joi.date().required(),
+      oldResult: int32.allow(null).required().description('null on CREATE'),
+      newResult: int32.allow(null).required().description('null on DELETE'),
+      changedBy: int32.allow(null).required().description('Who made the change; null once that user is deleted'),
+      changedAt: timestamp.required(),
     }).label('TestResultChange'),
   )
+  .max(100)
   .label('TestResultHistory');
