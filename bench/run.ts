@@ -33,6 +33,7 @@ import { migrateDeploy } from '../src/db/migrate';
 import { startSendGridStandIn } from '../tests/helpers/sendgrid';
 import type { LoadJob, LoadRequest, LoadResult } from './load';
 import { summarizeProfile } from './profile';
+import { runGradingBench } from './grading';
 import { SEED, seed } from './seed';
 
 const args = process.argv.slice(2);
@@ -510,6 +511,7 @@ async function main(): Promise<void> {
         rows.push(await measure(phase, '-'));
       }
     }
+    if (!hotOnly) await runGradingBench({ sql, apiUrl, login, teacherId: SEED.teacherId, smoke, resultsDir, label: settings.label });
 
     if (profile) {
       await internals.stop(api); // the profile is written when the process exits

@@ -6,7 +6,7 @@ import hapiPino from 'hapi-pino';
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import { connectDatabase, type Db } from './db/prisma';
-import { createLoginMailer, type LoginMailer } from './auth/email';
+import { createLoginMailer, createReleaseNotifier, type LoginMailer, type ReleaseMailer } from './auth/email';
 import { createRateLimiters, type RateLimiters } from './auth/rate-limit';
 import { authStrategyPlugin, trackCredentialWrites, WriteClock } from './auth/strategy';
 import { NotificationListener } from './db/notifications';
@@ -24,6 +24,8 @@ declare module '@hapi/hapi' {
     db: Db;
     /** Token emails (login, email change); shared by the plugins that send them. */
     mailer: LoginMailer;
+    /** Emails to the students of a released test, sent after the release, a few at a time. */
+    releaseNotifier: ReleaseMailer;
     /** Rate limits (login, per-user writes): memory, or Redis shared by every instance when REDIS_URL is set. */
     rateLimits: RateLimiters;
     /** This process's LISTEN connection (src/db/notifications.ts); subscribe before the server starts. */
@@ -103,6 +105,16 @@ const internals = {
     return { sampleInterval: any ? 100 : 0, maxEventLoopDelay: maxEventLoopDelayMs, maxHeapUsedBytes, maxRssBytes };
   },
 
+  /** Waits for `work`, at most `ms`. */
+  settle: (work: Promise<unknown>, ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      void work.finally(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    }),
+
   // One validation policy for every route: a 400 naming the field at fault.
   failValidation: ((_request, _h, err) => {
     throw err;
@@ -147,6 +159,9 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   // replaces a 500 with the error the client should see.
   server.ext('onPreResponse', internals.noStore);
   server.app.mailer = createLoginMailer(config, logger);
+  server.app.releaseNotifier = createReleaseNotifier(server.app.mailer, logger);
+  // A graceful stop lets release emails already queued finish (each send times out after 5 s).
+  server.ext('onPreStop', () => internals.settle(server.app.releaseNotifier.idle(), 10_000));
   server.app.rateLimits = createRateLimiters(config.redisUrl, config.rateLimitKeyPrefix);
   server.ext('onPostStop', () => server.app.rateLimits.close());
   // Counting in memory while Redis connects would split the budget between instances.

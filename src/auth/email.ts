@@ -1,16 +1,20 @@
-// Sends the emails that carry a token: the login token, and the token that confirms a new email
-// address. Through SendGrid when SENDGRID_API_KEY is set, otherwise to the log so a newcomer can log
-// in with no account anywhere.
+// Sends the emails of the API: the login token, the token that confirms a new email address, and the
+// notice that a test's results are released. Through SendGrid when SENDGRID_API_KEY is set, otherwise
+// to the log so a newcomer can log in with no account anywhere.
 import { Client } from '@sendgrid/client';
 import { MailService } from '@sendgrid/mail';
+import pLimit from 'p-limit';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
+import type { Release, ReleaseNotifier } from '../services/tests';
 import { EMAIL_TOKEN_TTL_MS } from './tokens';
 
 export interface LoginMailer {
   sendLoginToken(to: string, emailToken: string): Promise<void>;
   /** To the NEW address of an email change (POST /users/{userId}/email-confirmation spends it). */
   sendEmailChangeToken(to: string, emailToken: string): Promise<void>;
+  /** To a student who has a result on a test that was just released. */
+  sendResultsReleased(to: string, release: Pick<Release, 'testName' | 'courseName'>): Promise<void>;
 }
 
 /**
@@ -45,6 +49,13 @@ const internals = {
       : `Your email confirmation token is ${emailToken}. ${validity} If you did not ask to use this address for the grading API, ignore this email.`;
   },
 
+  released({ testName, courseName }: Pick<Release, 'testName' | 'courseName'>): { subject: string; text: string } {
+    return {
+      subject: `Results released: ${testName} (${courseName})`,
+      text: `Your result for "${testName}" in "${courseName}" is now available. Log in to the grading API to see it and your final grade.`,
+    };
+  },
+
   clean(err: unknown): MailDeliveryError {
     const { message, code } = (err ?? {}) as { message?: unknown; code?: unknown };
     return new MailDeliveryError(
@@ -63,6 +74,10 @@ export function createLoginMailer(config: Config, logger: Pick<Logger, 'info' | 
     return {
       sendLoginToken: (to, emailToken) => toLog('login', to, emailToken),
       sendEmailChangeToken: (to, emailToken) => toLog('emailChange', to, emailToken),
+      async sendResultsReleased(to, release) {
+        const { subject, text } = internals.released(release);
+        logger.info({ to, kind: 'resultsReleased' }, `resultsReleased email (SENDGRID_API_KEY unset, not sent): ${subject}. ${text}`);
+      },
     };
   }
 
@@ -89,5 +104,53 @@ export function createLoginMailer(config: Config, logger: Pick<Logger, 'info' | 
   return {
     sendLoginToken: (to, emailToken) => send('login', to, emailToken),
     sendEmailChangeToken: (to, emailToken) => send('emailChange', to, emailToken),
+    async sendResultsReleased(to, release) {
+      try {
+        await sendgrid.send({ to, from: config.emailFrom, ...internals.released(release) });
+      } catch (err) {
+        throw internals.clean(err); // logged by the release notifier, with the message and code only
+      }
+    },
+  };
+}
+
+export interface ReleaseMailer extends ReleaseNotifier {
+  /** Resolves when every release email queued so far has been sent or has failed (tests, shutdown). */
+  idle(): Promise<void>;
+}
+
+/**
+ * Release emails, after the release is committed and without holding up its request: at most
+ * `concurrency` in flight (a class of 500 neither waits for 500 sends in series nor opens 500
+ * connections at once). A failed send is logged with its message and code only; it never reaches
+ * the request, which has already been answered, and never undoes the release.
+ */
+export function createReleaseNotifier(mailer: Pick<LoginMailer, 'sendResultsReleased'>, logger: Pick<Logger, 'info' | 'error'>, concurrency = 8): ReleaseMailer {
+  const limit = pLimit(concurrency);
+  const pending = new Set<Promise<void>>();
+  return {
+    resultsReleased(release) {
+      const sends = release.emails.map((to) =>
+        limit(() => mailer.sendResultsReleased(to, release)).then(
+          () => true,
+          (err: unknown) => {
+            const { message, code } = internals.clean(err);
+            logger.error({ err: { message, code }, kind: 'resultsReleased', testId: release.testId }, 'release email could not be sent');
+            return false;
+          },
+        ),
+      );
+      const done: Promise<void> = Promise.all(sends).then((results) => {
+        pending.delete(done);
+        const failed = results.filter((sent) => !sent).length;
+        logger.info({ testId: release.testId, sent: results.length - failed, failed }, 'release emails done');
+      });
+      pending.add(done);
+    },
+    async idle() {
+      while (pending.size) {
+        await Promise.all(pending);
+      }
+    },
   };
 }

@@ -134,12 +134,13 @@ export const testResultsPlugin: Plugin<void> = {
       method: 'GET',
       path: '/users/{userId}/test-results',
       options: {
-        description: "A user's results (yourself, admins)",
+        description: "A user's results (yourself, admins). Results of tests not released yet are left out unless the caller is an admin",
         ...documented('test-results', { 200: { description: 'Results by id', schema: internals.list } }, [400, 403, 404]),
         validate: { params: idParams('userId'), query: listQuery },
         pre: [userFromPath, isSelf],
       },
-      handler: (request) => results.listUserResults(db, request.params.userId, request.query),
+      handler: (request) =>
+        results.listUserResults(db, request.params.userId, request.query, { releasedOnly: !request.auth.credentials.isAdmin }),
     });
   },
 };

@@ -54,7 +54,7 @@ export const testsPlugin: Plugin<void> = {
         validate: { params: internals.params, payload: internals.updatePayload },
         pre: [testFromPath, teachesTestCourse],
       },
-      handler: (request) => tests.updateTest(db, request.params.testId, request.payload),
+      handler: (request) => tests.updateTest(db, request.params.testId, request.payload, server.app.releaseNotifier),
     });
     server.route<TestRoute>({
       method: 'DELETE',

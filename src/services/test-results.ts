@@ -38,8 +38,15 @@ export function listTestResults(db: Db, testId: number, { take, skip }: ListQuer
   return db.testResult.findMany({ where: { testId }, select: resultSelect, orderBy: { id: 'asc' }, take, skip });
 }
 
-export function listUserResults(db: Db, studentId: number, { take, skip }: ListQuery) {
-  return db.testResult.findMany({ where: { studentId }, select: resultSelect, orderBy: { id: 'asc' }, take, skip });
+/** A student's results; `releasedOnly` (every caller but admins) leaves out tests not released yet. */
+export function listUserResults(db: Db, studentId: number, { take, skip }: ListQuery, { releasedOnly }: { releasedOnly: boolean }) {
+  return db.testResult.findMany({
+    where: { studentId, ...(releasedOnly && { test: { released: true } }) },
+    select: resultSelect,
+    orderBy: { id: 'asc' },
+    take,
+    skip,
+  });
 }
 
 /**

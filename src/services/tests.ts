@@ -63,8 +63,51 @@ export function createTest(db: Db, courseId: number, input: TestInput) {
   });
 }
 
-export function updateTest(db: Db, testId: number, input: Partial<TestInput>) {
-  return db.test.update({ where: { id: testId }, data: input, select: testSelect });
+/** A test going from unreleased to released, and the students who have a result on it. */
+export interface Release {
+  readonly testId: number;
+  readonly testName: string;
+  readonly courseName: string;
+  readonly emails: readonly string[];
+}
+
+/** Tells the students of a release (src/auth/email.ts). Returns at once: sending happens afterwards. */
+export interface ReleaseNotifier {
+  resultsReleased(release: Release): void;
+}
+
+/**
+ * Updates a test. When it turns `released` from false to true, every student with a result on it is
+ * notified once, after the commit: the transaction locks the row and reads the previous value, so of
+ * two concurrent releases only one sees the change. A notification never fails or undoes the update.
+ */
+export async function updateTest(db: Db, testId: number, input: Partial<TestInput>, notifier: ReleaseNotifier) {
+  if (input.released !== true) {
+    return db.test.update({ where: { id: testId }, data: input, select: testSelect });
+  }
+  const { test, release } = await db.$transaction(async (tx) => {
+    const [before] = await tx.$queryRaw<Array<{ released: boolean }>>`
+      SELECT "released" FROM "tests" WHERE "id" = ${testId} FOR NO KEY UPDATE`;
+    if (!before) {
+      throw notFound('Test');
+    }
+    const updated = await tx.test.update({ where: { id: testId }, data: input, select: { ...testSelect, course: { select: { name: true } } } });
+    if (before.released) {
+      return { test: updated, release: undefined };
+    }
+    const students = await tx.$queryRaw<Array<{ email: string }>>`
+      SELECT u."email" FROM "test_results" r JOIN "users" u ON u."id" = r."studentId"
+      WHERE r."testId" = ${testId} ORDER BY u."id"`;
+    return {
+      test: updated,
+      release: { testId, testName: updated.name, courseName: updated.course.name, emails: students.map((s) => s.email) },
+    };
+  });
+  if (release && release.emails.length) {
+    notifier.resultsReleased(release);
+  }
+  const { course: _course, ...view } = test;
+  return view;
 }
 
 /** Its results go too (onDelete: Cascade). */

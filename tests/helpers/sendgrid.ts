@@ -16,6 +16,10 @@ export interface SendGridStandIn {
   readonly sent: SentMail[];
   /** 'ok' answers 202 like SendGrid; 'error' answers 500. */
   mode: 'ok' | 'error';
+  /** Each answer waits this long (a slow provider). */
+  delayMs: number;
+  /** The most requests that were in flight at once. */
+  readonly maxConcurrent: number;
   /** The 8-digit token of the last email sent to `to`. */
   lastToken(to: string): string;
   close(): Promise<void>;
@@ -25,11 +29,18 @@ export async function startSendGridStandIn(): Promise<SendGridStandIn> {
   const standIn = {
     sent: [] as SentMail[],
     mode: 'ok' as 'ok' | 'error',
+    delayMs: 0,
+    maxConcurrent: 0,
   };
+  let inFlight = 0;
   const server = http.createServer((req, res) => {
     let body = '';
+    inFlight++;
+    standIn.maxConcurrent = Math.max(standIn.maxConcurrent, inFlight);
+    res.on('finish', () => inFlight--);
     req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    req.on('end', () => {
+    req.on('end', () => setTimeout(answer, standIn.delayMs));
+    const answer = () => {
       if (req.method !== 'POST' || req.url !== '/v3/mail/send') {
         res.writeHead(404).end();
         return;
@@ -47,7 +58,7 @@ export async function startSendGridStandIn(): Promise<SendGridStandIn> {
         authorization: req.headers.authorization,
       });
       res.writeHead(202).end();
-    });
+    };
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
