@@ -39,6 +39,8 @@ const requests = {
   'GET /courses/tests/{testId}/stats': { params: { testId: ids.test }, as: 'teacher' },
   'GET /courses/tests/{testId}/test-results': { params: { testId: ids.test }, as: 'teacher' },
   'POST /courses/tests/{testId}/test-results': { params: { testId: ids.test }, as: 'teacher', body: { result: 650, studentId: ids.student2 } },
+  'PUT /courses/tests/{testId}/test-results': { params: { testId: ids.test }, as: 'teacher', body: [{ studentId: ids.student, result: 905 }] },
+  'GET /courses/tests/{testId}/test-results/history': { params: { testId: ids.test }, as: 'teacher' },
   'PUT /courses/tests/test-results/{testResultId}': { params: { testResultId: ids.result }, as: 'teacher', body: { result: 820 } },
   'DELETE /courses/tests/test-results/{testResultId}': { params: { testResultId: ids.resultToDelete }, as: 'teacher' },
   'POST /login': { as: null, body: { email: fixtures.login.email } },
