@@ -22,7 +22,7 @@ export const statusPlugin: Plugin<void> = {
         path: '/ready',
         options: {
           description: 'Readiness: the database answers a query',
-          ...documented('status', { 200: Joi.object({ db: Joi.string().valid('up').required() }).label('Readiness') }, [], { public: true }),
+          ...documented('status', { 200: Joi.object({ db: Joi.string().valid('up').label('DatabaseStatus').required() }).label('Readiness') }, [], { public: true }),
         },
         async handler(request) {
           try {

@@ -95,7 +95,7 @@ export const gradebookSchema = Joi.object({
         email: Joi.string().max(254).required(),
         firstName: Joi.string().max(100).allow(null).required(),
         lastName: Joi.string().max(100).allow(null).required(),
-        results: Joi.object().pattern(Joi.string().max(10), int).required().description('testId → result'),
+        results: Joi.object().pattern(Joi.string().max(10), int).label('ResultsByTest').required().description('testId → result'),
         average: nullableNumber,
         finalGrade: nullableNumber.description('Weighted final grade in result units, one decimal (every test, released or not)'),
         letter: Joi.string().max(10).allow(null).required().description("The course's letter for finalGrade"),
