@@ -70,7 +70,11 @@ const student = await login(`smoke-student-${run}@example.com`);
 const { id: studentId } = await call('GET', '/profile', { token: student, expect: 200 });
 
 step('create a course and read it');
-const course = await call('POST', '/courses', { token: teacher, body: { name: `Smoke ${run}`, courseDetails: 'release smoke' }, expect: 201 });
+const course = await call('POST', '/courses', {
+  token: teacher,
+  body: { name: `Smoke ${run}`, courseDetails: 'release smoke' },
+  expect: 201,
+});
 const read = await call('GET', `/courses/${course.id}`, { token: student, expect: 200 });
 if (read.name !== `Smoke ${run}`) throw new Error(`GET /courses/${course.id} returned ${JSON.stringify(read)}`);
 

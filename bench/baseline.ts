@@ -35,7 +35,8 @@ async function main(): Promise<void> {
     method: 'GET',
     path: '/courses/{courseId}',
     async handler(request, h) {
-      const raw = String(request.headers.authorization ?? '').replace(/^Bearer\s+/i, '');
+      const header = request.headers.authorization;
+      const raw = typeof header === 'string' ? header.replace(/^Bearer\s+/i, '') : '';
       let tokenId: number;
       try {
         tokenId = (jwt.verify(raw, key, { algorithms: ['HS256'] }) as { tokenId: number }).tokenId;
@@ -50,7 +51,7 @@ async function main(): Promise<void> {
       if (!auth.rowCount) {
         return h.response({ statusCode: 401, error: 'Unauthorized', message: 'Invalid token' }).code(401);
       }
-      const { rows } = await pool.query(COURSE_SQL, [id]);
+      const { rows } = await pool.query<Record<string, unknown>>(COURSE_SQL, [id]);
       if (!rows[0]) {
         return h.response({ statusCode: 404, error: 'Not Found', message: `Course ${id} does not exist` }).code(404);
       }
@@ -64,8 +65,8 @@ async function main(): Promise<void> {
     await pool.end();
     process.exit(0);
   };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+  process.on('SIGTERM', () => void stop());
+  process.on('SIGINT', () => void stop());
 }
 
 main().catch((err) => {

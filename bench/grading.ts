@@ -91,7 +91,9 @@ const internals = {
 };
 
 export async function runGradingBench(ctx: GradingBenchContext): Promise<Measured[]> {
-  process.stdout.write(`==> grading workflow: seeding ${internals.gradesStudents}×${internals.gradesTests} grades and ${internals.bulkRows} bulk students\n`);
+  process.stdout.write(
+    `==> grading workflow: seeding ${internals.gradesStudents}×${internals.gradesTests} grades and ${internals.bulkRows} bulk students\n`,
+  );
   const seeded = await internals.seed(ctx.sql, ctx.teacherId);
   const teacher = await ctx.login(ctx.teacherId);
   const results: Measured[] = [];
@@ -136,8 +138,15 @@ export async function runGradingBench(ctx: GradingBenchContext): Promise<Measure
   const json = await upload(seeded.jsonTest, 'application/json', (round) =>
     JSON.stringify(seeded.students.map((s, i) => ({ studentId: s.id, result: value(round, i) }))),
   );
-  const csv = await upload(seeded.csvTest, 'text/csv', (round) => `email,result\n${seeded.students.map((s, i) => `${s.email},${value(round, i)}`).join('\n')}\n`);
-  for (const [name, run] of [['JSON by studentId', json], ['CSV by email', csv]] as const) {
+  const csv = await upload(
+    seeded.csvTest,
+    'text/csv',
+    (round) => `email,result\n${seeded.students.map((s, i) => `${s.email},${value(round, i)}`).join('\n')}\n`,
+  );
+  for (const [name, run] of [
+    ['JSON by studentId', json],
+    ['CSV by email', csv],
+  ] as const) {
     const p50 = Math.round(internals.percentile(run.times, 50));
     results.push({
       scenario: `PUT /courses/tests/{id}/test-results, ${internals.bulkRows} rows, ${name}, sequential`,
@@ -150,7 +159,10 @@ export async function runGradingBench(ctx: GradingBenchContext): Promise<Measure
     });
   }
 
-  const load = os.loadavg().map((n) => n.toFixed(2)).join(' ');
+  const load = os
+    .loadavg()
+    .map((n) => n.toFixed(2))
+    .join(' ');
   const lines = [
     '| grading scenario | requests | p50 ms | p99 ms | errors | target |',
     '|:--|--:|--:|--:|--:|:--|',

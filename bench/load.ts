@@ -48,7 +48,9 @@ async function main(): Promise<void> {
       ...(job.amount ? { amount: job.amount } : { duration: job.duration }),
       requests: [{ setupRequest: (request) => ({ ...request, ...job.requests[next++ % job.requests.length] }) }],
     };
-    const instance = autocannon(options, (err, done) => (err ? reject(err) : resolve(done)));
+    const instance = autocannon(options, (err, done) =>
+      err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve(done),
+    );
     instance.on('response', (_client, statusCode) => {
       statusCodes[statusCode] = (statusCodes[statusCode] ?? 0) + 1;
     });

@@ -34,7 +34,10 @@ const internals = {
     if (!url) {
       return '';
     }
-    const short = url.replace(/^file:\/\//, '').replace(/^.*node_modules\//, '').replace(/^.*\/dist\//, 'dist/');
+    const short = url
+      .replace(/^file:\/\//, '')
+      .replace(/^.*node_modules\//, '')
+      .replace(/^.*\/dist\//, 'dist/');
     return `${short}:${line + 1}`;
   },
 
@@ -77,5 +80,5 @@ export function summarizeProfile(file: string, count = 20): string {
 }
 
 if (require.main === module) {
-  process.stdout.write(`${summarizeProfile(process.argv[2] as string, Number(process.argv[3] ?? 20))}\n`);
+  process.stdout.write(`${summarizeProfile(process.argv[2], Number(process.argv[3] ?? 20))}\n`);
 }

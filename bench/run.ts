@@ -288,7 +288,11 @@ async function main(): Promise<void> {
     await sql.connect();
     cleanups.push(() => sql.end());
     const seeded = await seed(sql);
-    process.stdout.write(`    ${Object.entries(seeded).map(([k, v]) => `${v} ${k}`).join(', ')}\n`);
+    process.stdout.write(
+      `    ${Object.entries(seeded)
+        .map(([k, v]) => `${v} ${k}`)
+        .join(', ')}\n`,
+    );
     const statements = await statementCounter(sql);
     const idsOf = async (query: string) => (await sql.query<{ id: number }>(query)).rows.map((row) => row.id);
     const statsTests = await idsOf(`SELECT "id" FROM "tests" WHERE "courseId" <= ${SEED.teacherCourses} ORDER BY "id"`);
@@ -303,23 +307,27 @@ async function main(): Promise<void> {
       rmSync(profileDir, { recursive: true, force: true });
     }
     const profileFlags = profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-    const api = spawn(process.execPath, [...procfileNodeFlags(), ...settings.apiNodeFlags, ...profileFlags, path.join(settings.apiDir, 'dist', 'index.js')], {
-      cwd: settings.apiDir,
-      env: {
-        ...process.env,
-        NODE_ENV: 'production',
-        DATABASE_URL: databaseUrl,
-        PORT: String(apiPort),
-        HOST: '127.0.0.1',
-        JWT_SECRET: jwtSecret,
-        SENDGRID_API_KEY: 'SG.bench-stand-in',
-        SENDGRID_BASE_URL: sendgrid.baseUrl,
-        DB_POOL_SIZE: settings.poolSize,
-        // An experiment knob (e.g. V8 flags); unset in reference runs.
-        NODE_OPTIONS: settings.apiNodeOptions,
+    const api = spawn(
+      process.execPath,
+      [...procfileNodeFlags(), ...settings.apiNodeFlags, ...profileFlags, path.join(settings.apiDir, 'dist', 'index.js')],
+      {
+        cwd: settings.apiDir,
+        env: {
+          ...process.env,
+          NODE_ENV: 'production',
+          DATABASE_URL: databaseUrl,
+          PORT: String(apiPort),
+          HOST: '127.0.0.1',
+          JWT_SECRET: jwtSecret,
+          SENDGRID_API_KEY: 'SG.bench-stand-in',
+          SENDGRID_BASE_URL: sendgrid.baseUrl,
+          DB_POOL_SIZE: settings.poolSize,
+          // An experiment knob (e.g. V8 flags); unset in reference runs.
+          NODE_OPTIONS: settings.apiNodeOptions,
+        },
+        stdio: ['ignore', openSync(path.join(resultsDir, `server-${settings.label}.log`), 'w'), 'inherit'],
       },
-      stdio: ['ignore', openSync(path.join(resultsDir, `server-${settings.label}.log`), 'w'), 'inherit'],
-    });
+    );
     cleanups.push(() => internals.stop(api));
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     await internals.waitUp(`${apiUrl}/`, api, 'the API');
@@ -328,7 +336,14 @@ async function main(): Promise<void> {
     const baselinePort = await freePort();
     const baseline = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'baseline.ts')], {
       cwd: root,
-      env: { ...process.env, NODE_ENV: 'production', DATABASE_URL: databaseUrl, PORT: String(baselinePort), JWT_SECRET: jwtSecret, DB_POOL_SIZE: settings.poolSize },
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        DATABASE_URL: databaseUrl,
+        PORT: String(baselinePort),
+        JWT_SECRET: jwtSecret,
+        DB_POOL_SIZE: settings.poolSize,
+      },
       stdio: ['ignore', openSync(path.join(resultsDir, `baseline-${settings.label}.log`), 'w'), 'inherit'],
     });
     cleanups.push(() => internals.stop(baseline));
@@ -341,7 +356,11 @@ async function main(): Promise<void> {
       // A fresh process on a busy machine may shed a request (503 + Retry-After): try again.
       const post = async (route: string, body: object): Promise<Response> => {
         for (let attempt = 1; ; attempt++) {
-          const res = await fetch(`${apiUrl}${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+          const res = await fetch(`${apiUrl}${route}`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(body),
+          });
           if (res.status !== 503 || attempt === 5) {
             return res;
           }
@@ -519,7 +538,9 @@ async function main(): Promise<void> {
       if (!file) {
         throw new Error(`no .cpuprofile in ${profileDir}`);
       }
-      process.stdout.write(`\n${summarizeProfile(path.join(profileDir, file))}\nprofile: ${path.relative(process.cwd(), path.join(profileDir, file))} (open it in Chrome DevTools › Performance, or speedscope)\n`);
+      process.stdout.write(
+        `\n${summarizeProfile(path.join(profileDir, file))}\nprofile: ${path.relative(process.cwd(), path.join(profileDir, file))} (open it in Chrome DevTools › Performance, or speedscope)\n`,
+      );
     }
 
     const report = summarize(rows, rounds);
@@ -539,7 +560,9 @@ async function main(): Promise<void> {
       rows,
       targets: report.targets,
     };
-    process.stdout.write(`\n${report.table}\nload average at start: ${loadAtStart.join(' ')}, at end: ${loadAtEnd.join(' ')} (${os.cpus().length} CPUs)\n`);
+    process.stdout.write(
+      `\n${report.table}\nload average at start: ${loadAtStart.join(' ')}, at end: ${loadAtEnd.join(' ')} (${os.cpus().length} CPUs)\n`,
+    );
     const file = path.join(resultsDir, `${output.date.replace(/[:.]/g, '-')}-${settings.label}.json`);
     writeFileSync(file, `${JSON.stringify(output, null, 2)}\n`);
     writeFileSync(path.join(resultsDir, 'latest.json'), `${JSON.stringify(output, null, 2)}\n`);
@@ -571,7 +594,11 @@ function summarize(rows: Row[], rounds: Row[]) {
   ]);
   const widths = header.map((title, i) => Math.max(title.length, ...cells.map((cell) => String(cell[i]).length)));
   const line = (cell: Array<string | number>) => `| ${cell.map((value, i) => internals.pad(value, widths[i], i < 2)).join(' | ')} |`;
-  const table = [line(header), `|${widths.map((w, i) => (i < 2 ? ':' : '-') + '-'.repeat(w) + (i < 2 ? '-' : ':')).join('|')}|`, ...cells.map(line)];
+  const table = [
+    line(header),
+    `|${widths.map((w, i) => (i < 2 ? ':' : '-') + '-'.repeat(w) + (i < 2 ? '-' : ':')).join('|')}|`,
+    ...cells.map(line),
+  ];
 
   // Per-round ratios (the two servers of a round ran back to back), then their median.
   const byRound = new Map<number, { project?: Row; baseline?: Row }>();
@@ -614,7 +641,12 @@ function summarize(rows: Row[], rounds: Row[]) {
   const summary = Object.entries(targets).map(([name, t]) => `  ${t.met ? 'MET ' : 'MISS'} ${name}: ${t.value} (target ${t.target})`);
   return {
     targets,
-    table: [...table, '', `${hotRoute}: project vs baseline over ${pairs.length} interleaved round(s), and the other targets:`, ...summary].join('\n'),
+    table: [
+      ...table,
+      '',
+      `${hotRoute}: project vs baseline over ${pairs.length} interleaved round(s), and the other targets:`,
+      ...summary,
+    ].join('\n'),
   };
 }
 

@@ -163,10 +163,15 @@ export function renderApiReference(spec: Spec): string {
     }
   }
   lines.push('## Schemas', '');
-  for (const [name, schema] of Object.entries((spec.components?.schemas ?? {}) as Record<string, Schema>).sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [name, schema] of Object.entries((spec.components?.schemas ?? {}) as Record<string, Schema>).sort(([a], [b]) =>
+    a.localeCompare(b),
+  )) {
     internals.renderSchema(lines, name, schema);
   }
-  return `${lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+  return `${lines
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trimEnd()}\n`;
 }
 
 export const DOCS_DIR = path.resolve(__dirname, '..', 'docs');

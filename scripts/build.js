@@ -53,7 +53,9 @@ function run(label, cliModule, args) {
   try {
     cli = require.resolve(cliModule, { paths: [root] });
   } catch {
-    process.stderr.write(`build: ${label} needs ${cliModule.split('/')[0]}, which is not installed: run npm install (with devDependencies).\n`);
+    process.stderr.write(
+      `build: ${label} needs ${cliModule.split('/')[0]}, which is not installed: run npm install (with devDependencies).\n`,
+    );
     process.exit(1);
   }
   try {
@@ -94,7 +96,9 @@ if (onlyIfChanged && upToDate(sourcesStamp, sourcesHash) && fs.existsSync(path.j
 }
 if (onlyIfChanged) {
   const first = !fs.existsSync(sourcesStamp);
-  process.stderr.write(first ? 'build: compiling src/ into dist/ (once; later starts reuse it)\n' : 'build: src/ changed since the last build: compiling\n');
+  process.stderr.write(
+    first ? 'build: compiling src/ into dist/ (once; later starts reuse it)\n' : 'build: src/ changed since the last build: compiling\n',
+  );
 }
 run('tsc', 'typescript/bin/tsc', ['-p', '.', '--incremental', '--tsBuildInfoFile', path.join(distDir, '.tsbuildinfo')]);
 record(sourcesStamp, sourcesHash);

@@ -36,7 +36,7 @@ async function main(): Promise<void> {
     process.stdout.write(text);
     return;
   }
-  const file = process.argv[out + 1] as string;
+  const file = process.argv[out + 1];
   await mkdir(path.dirname(file), { recursive: true });
   await writeFile(file, text);
 }

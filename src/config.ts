@@ -72,13 +72,49 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+/** The environment after validation and conversion: a variable added to the schema is added here too. */
+interface Env {
+  NODE_ENV: NodeEnv;
+  HOST: string;
+  PORT: number;
+  DATABASE_URL?: string;
+  DATABASE_LISTEN_URL?: string;
+  DB_POOL_SIZE: number;
+  DB_CONNECT_TIMEOUT_MS: number;
+  DB_STATEMENT_TIMEOUT_MS: number;
+  DB_LISTENER_HEARTBEAT_MS: number;
+  DB_LISTENER_TIMEOUT_MS: number;
+  DB_LISTENER_RECONNECT_MAX_MS: number;
+  AUTH_CACHE_TTL_MS: number;
+  AUTH_CACHE_MAX_ENTRIES: number;
+  JWT_SECRET?: string;
+  LOG_LEVEL?: string;
+  SENDGRID_API_KEY?: string;
+  SENDGRID_BASE_URL?: string;
+  EMAIL_FROM: string;
+  ADMIN_EMAILS: string;
+  REDIS_URL?: string;
+  RATE_LIMIT_KEY_PREFIX: string;
+  TRUST_PROXY: boolean;
+  CORS_ORIGINS: string[];
+  SEED_DEMO_DATA: boolean;
+  METRICS_TOKEN?: string;
+  COURSE_CREATORS: 'everyone' | 'admins';
+  LOG_REQUESTS?: boolean;
+  RESPONSE_VALIDATION_PERCENT?: number;
+  OVERLOAD_MAX_EVENT_LOOP_DELAY_MS?: number;
+  OVERLOAD_MAX_HEAP_USED_MB: number;
+  OVERLOAD_MAX_RSS_MB: number;
+  OVERLOAD_RETRY_AFTER_SECONDS: number;
+}
+
 const internals = {
   minSecretLength: 32,
   // The event loop stalled this long means requests are queueing behind work the process cannot keep
   // up with (or a long GC): shed new ones for a moment rather than let every latency grow.
   defaultMaxEventLoopDelayMs: 200,
 
-  schema: Joi.object({
+  schema: Joi.object<Env>({
     NODE_ENV: Joi.string().valid('development', 'production', 'test').default('development'),
     HOST: Joi.string().default('0.0.0.0'),
     PORT: Joi.number().port().default(3000),
@@ -107,15 +143,22 @@ const internals = {
     EMAIL_FROM: Joi.string().email({ tlds: false }).default('grading-api@example.com'),
     ADMIN_EMAILS: Joi.string().allow('').default(''),
     REDIS_URL: Joi.string().uri({ scheme: ['redis', 'rediss'] }),
-    RATE_LIMIT_KEY_PREFIX: Joi.string().pattern(/^[\w:.-]{1,64}$/).default('rl'),
+    RATE_LIMIT_KEY_PREFIX: Joi.string()
+      .pattern(/^[\w:.-]{1,64}$/)
+      .default('rl'),
     TRUST_PROXY: Joi.boolean().default(false),
     // Comma-separated origins (`https://app.example.com,http://localhost:5173`) or `*`.
     CORS_ORIGINS: Joi.string()
       .custom((value: string, helpers) => {
-        const origins = value.split(',').map((origin) => origin.trim()).filter(Boolean);
+        const origins = value
+          .split(',')
+          .map((origin) => origin.trim())
+          .filter(Boolean);
         const valid = (origin: string) => origin === '*' || /^https?:\/\/[^/\s?#]+$/i.test(origin);
         const bad = origins.find((origin) => !valid(origin));
-        return bad === undefined ? origins : helpers.message({ custom: `"CORS_ORIGINS" has an invalid origin "${bad}" (use scheme://host[:port], comma-separated, or *)` });
+        return bad === undefined
+          ? origins
+          : helpers.message({ custom: `"CORS_ORIGINS" has an invalid origin "${bad}" (use scheme://host[:port], comma-separated, or *)` });
       })
       .default([]),
     SEED_DEMO_DATA: Joi.boolean().default(false),
@@ -127,10 +170,7 @@ const internals = {
 
   // An empty variable (`FOO=`) means "unset", as most shells and Heroku treat it.
   withoutEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
-    return Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== '')) as Record<
-      string,
-      string
-    >;
+    return Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== '')) as Record<string, string>;
   },
 };
 
@@ -138,12 +178,13 @@ export function loadConfig(
   processEnv: NodeJS.ProcessEnv = process.env,
   files: { readonly localJwtSecretFile: string } = { localJwtSecretFile: LOCAL_JWT_SECRET_FILE },
 ): Config {
-  const { value: env, error } = internals.schema.validate(internals.withoutEmpty(processEnv));
-  if (error) {
-    throw new ConfigError(`Invalid configuration: ${error.details.map((detail) => detail.message).join('; ')}`);
+  const result = internals.schema.validate(internals.withoutEmpty(processEnv));
+  if (result.error) {
+    throw new ConfigError(`Invalid configuration: ${result.error.details.map((detail) => detail.message).join('; ')}`);
   }
+  const env = result.value;
 
-  const nodeEnv = env.NODE_ENV as NodeEnv;
+  const nodeEnv = env.NODE_ENV;
   const warnings: string[] = [];
   let jwtSecret: string | undefined = env.JWT_SECRET;
   if (!jwtSecret) {
@@ -192,8 +233,7 @@ export function loadConfig(
     },
     sendgrid: { apiKey: env.SENDGRID_API_KEY, baseUrl: env.SENDGRID_BASE_URL },
     emailFrom: env.EMAIL_FROM,
-    adminEmails: (env.ADMIN_EMAILS as string)
-      .split(',')
+    adminEmails: env.ADMIN_EMAILS.split(',')
       .map((email) => email.trim().toLowerCase())
       .filter(Boolean),
     redisUrl: env.REDIS_URL,

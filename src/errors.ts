@@ -32,10 +32,9 @@ const internals = {
   unavailableSqlState: /^(08|57P)/,
 
   uniqueFields(error: Prisma.PrismaClientKnownRequestError): string {
-    const target = (error.meta?.target ?? (error.meta?.driverAdapterError as { cause?: { constraint?: { fields?: string[] } } })?.cause?.constraint?.fields) as
-      | string[]
-      | string
-      | undefined;
+    const target = (error.meta?.target ??
+      (error.meta?.driverAdapterError as { cause?: { constraint?: { fields?: string[] } } })?.cause?.constraint?.fields) as
+      string[] | string | undefined;
     if (!target) {
       return 'a unique field';
     }
@@ -58,7 +57,10 @@ const internals = {
           return Boom.conflict(`Conflict: a record with the same ${internals.uniqueFields(error)} already exists`);
         }
         const sqlState = error.meta?.code;
-        if ((cause && internals.isUnavailableCause(cause)) || (typeof sqlState === 'string' && internals.unavailableSqlState.test(sqlState))) {
+        if (
+          (cause && internals.isUnavailableCause(cause)) ||
+          (typeof sqlState === 'string' && internals.unavailableSqlState.test(sqlState))
+        ) {
           return internals.unavailable();
         }
         break;

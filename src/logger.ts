@@ -5,13 +5,7 @@ import pino, { type DestinationStream, type Logger } from 'pino';
 const internals = {
   redact: {
     // req.query.token: a JWT pasted into the URL is ignored by the API, and must not be logged either.
-    paths: [
-      'req.headers.authorization',
-      'req.headers.cookie',
-      'req.query.token',
-      'res.headers.authorization',
-      'res.headers["set-cookie"]',
-    ],
+    paths: ['req.headers.authorization', 'req.headers.cookie', 'req.query.token', 'res.headers.authorization', 'res.headers["set-cookie"]'],
     censor: '[redacted]',
   },
 };

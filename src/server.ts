@@ -117,7 +117,7 @@ const internals = {
 
   // One validation policy for every route: a 400 naming the field at fault.
   failValidation: ((_request, _h, err) => {
-    throw err;
+    throw err ?? new Error('validation failed without an error');
   }) satisfies Lifecycle.Method,
 };
 

@@ -33,7 +33,9 @@ const internals = {
 export function listenError(err: unknown, host: string, port: number): Error {
   switch ((err as { code?: string }).code) {
     case 'EADDRINUSE':
-      return new StartupError(`PORT ${port} is already in use on ${host} (another npm start?): stop that process, or set PORT to a free port.`);
+      return new StartupError(
+        `PORT ${port} is already in use on ${host} (another npm start?): stop that process, or set PORT to a free port.`,
+      );
     case 'EACCES':
       return new StartupError(`PORT ${port} needs administrator rights on ${host}: set PORT to 1024 or above.`);
     case 'EADDRNOTAVAIL':

@@ -35,10 +35,16 @@ async function main(): Promise<void> {
 
   let next = 0;
   const proxy = http.createServer((req, res) => {
-    const instance = instances[next++ % instances.length] as (typeof instances)[number];
+    const instance = instances[next++ % instances.length];
     const forwardedFor = [req.headers['x-forwarded-for'], req.socket.remoteAddress].filter(Boolean).join(', ');
     const upstream = http.request(
-      { host: '127.0.0.1', port: instance.port, method: req.method, path: req.url, headers: { ...req.headers, 'x-forwarded-for': forwardedFor } },
+      {
+        host: '127.0.0.1',
+        port: instance.port,
+        method: req.method,
+        path: req.url,
+        headers: { ...req.headers, 'x-forwarded-for': forwardedFor },
+      },
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, { ...answer.headers, 'x-instance': instance.name });
         answer.pipe(res);
@@ -56,7 +62,9 @@ async function main(): Promise<void> {
     stopping = true;
     proxy.close();
     await Promise.all(
-      instances.map(({ child }) => (child.exitCode === null ? new Promise((resolve) => child.once('exit', resolve).kill('SIGTERM')) : undefined)),
+      instances.map(({ child }) =>
+        child.exitCode === null ? new Promise((resolve) => child.once('exit', resolve).kill('SIGTERM')) : Promise.resolve(),
+      ),
     );
     await embedded?.stop();
     process.exit(code);
@@ -74,12 +82,21 @@ async function main(): Promise<void> {
 
   // Listen once both answer, so the first requests do not meet a 502.
   for (const { port } of instances) {
-    while (!stopping && !(await fetch(`http://127.0.0.1:${port}/`).then((res) => res.ok, () => false))) {
+    while (
+      !stopping &&
+      !(await fetch(`http://127.0.0.1:${port}/`).then(
+        (res) => res.ok,
+        () => false,
+      ))
+    ) {
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }
   proxy.listen(config.port, config.host, () =>
-    logger.info({ uri: `http://${config.host}:${config.port}`, instances: instances.map(({ name, port }) => ({ name, port })) }, 'two instances behind one port'),
+    logger.info(
+      { uri: `http://${config.host}:${config.port}`, instances: instances.map(({ name, port }) => ({ name, port })) },
+      'two instances behind one port',
+    ),
   );
 }
 

@@ -63,7 +63,7 @@ describe('credentials cache', () => {
 
   test('logout evicts at once: the 204 is sent after this instance evicted the token', async () => {
     const user = await createUser(server);
-    const tokenId = JSON.parse(Buffer.from(user.jwt.split('.')[1] as string, 'base64url').toString()).tokenId as number;
+    const tokenId = JSON.parse(Buffer.from(user.jwt.split('.')[1], 'base64url').toString()).tokenId as number;
     expect((await server.inject({ url: '/profile', headers: user.headers })).statusCode).toBe(200);
     expect(server.app.credentialsCache.get(tokenId)).toBeDefined();
     expect((await server.inject({ method: 'POST', url: '/logout', headers: user.headers })).statusCode).toBe(204);
@@ -81,7 +81,10 @@ describe('credentials cache', () => {
     await elsewhere(`DELETE FROM "course_enrollments" WHERE "userId" = $1 AND "courseId" = $2`, [removed.id, course]);
     expect(json(await enroll(removed, removed.id, 'TEACHER'))).toMatchObject({ statusCode: 403 });
     expect((await enroll(removed, owner.id, 'STUDENT')).statusCode).toBe(403);
-    expect((await server.inject({ method: 'PUT', url: `/courses/${course}`, headers: removed.headers, payload: { name: 'Mine now' } })).statusCode).toBe(403);
+    expect(
+      (await server.inject({ method: 'PUT', url: `/courses/${course}`, headers: removed.headers, payload: { name: 'Mine now' } }))
+        .statusCode,
+    ).toBe(403);
   });
 
   test('a right granted by teaching is checked again inside the write', async () => {
@@ -106,16 +109,28 @@ describe('credentials cache', () => {
     });
     expect(enrolled.statusCode).toBe(201);
     expect((await put()).statusCode).toBe(200);
-    expect((await server.inject({ method: 'DELETE', url: `/users/${assistant.id}/courses/${course}`, headers: teacher.headers })).statusCode).toBe(204);
+    expect(
+      (await server.inject({ method: 'DELETE', url: `/users/${assistant.id}/courses/${course}`, headers: teacher.headers })).statusCode,
+    ).toBe(204);
     expect((await put()).statusCode).toBe(403);
   });
 
   test('the creator of a course may manage it at once', async () => {
     const user = await createUser(server);
     expect((await server.inject({ url: '/profile', headers: user.headers })).statusCode).toBe(200);
-    const created = await server.inject({ method: 'POST', url: '/courses', headers: user.headers, payload: { name: 'Mine', courseDetails: 'x' } });
+    const created = await server.inject({
+      method: 'POST',
+      url: '/courses',
+      headers: user.headers,
+      payload: { name: 'Mine', courseDetails: 'x' },
+    });
     expect(created.statusCode).toBe(201);
-    const res = await server.inject({ method: 'PUT', url: `/courses/${json(created).id}`, headers: user.headers, payload: { name: 'Still mine' } });
+    const res = await server.inject({
+      method: 'PUT',
+      url: `/courses/${json(created).id}`,
+      headers: user.headers,
+      payload: { name: 'Still mine' },
+    });
     expect(res.statusCode).toBe(200);
   });
 
@@ -144,7 +159,8 @@ describe('credentials cache', () => {
 
   test('changes made by another connection evict within a second (revocation, deletion, isAdmin)', async () => {
     const [revoked, deleted, demoted] = await Promise.all([createUser(server), createUser(server), createUser(server, { isAdmin: true })]);
-    const status = async (user: { headers: { authorization: string } }, url = `/courses/${course}`) => (await server.inject({ url, headers: user.headers })).statusCode;
+    const status = async (user: { headers: { authorization: string } }, url = `/courses/${course}`) =>
+      (await server.inject({ url, headers: user.headers })).statusCode;
     for (const user of [revoked, deleted]) {
       expect(await status(user)).toBe(200);
       expect(await counted(() => read(user))).toBe(1); // cached: only the course's own query

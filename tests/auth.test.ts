@@ -98,12 +98,26 @@ describe('passwordless login', () => {
     const email = uniqueEmail('late');
     await login(email);
     const emailToken = sendgrid.lastToken(email);
-    jest.useFakeTimers({ now: Date.now() + 11 * 60_000, doNotFake: ['nextTick', 'setImmediate', 'setTimeout', 'setInterval', 'clearTimeout', 'clearInterval', 'clearImmediate', 'queueMicrotask', 'hrtime', 'performance'] });
+    jest.useFakeTimers({
+      now: Date.now() + 11 * 60_000,
+      doNotFake: [
+        'nextTick',
+        'setImmediate',
+        'setTimeout',
+        'setInterval',
+        'clearTimeout',
+        'clearInterval',
+        'clearImmediate',
+        'queueMicrotask',
+        'hrtime',
+        'performance',
+      ],
+    });
     expect((await authenticate(email, emailToken)).statusCode).toBe(401);
     jest.useRealTimers();
   });
 
-  test("a token is only valid with its own email", async () => {
+  test('a token is only valid with its own email', async () => {
     const alice = uniqueEmail('alice');
     const bob = uniqueEmail('bob');
     await login(alice);

@@ -82,7 +82,8 @@ const matrix: Row[] = [
 ];
 
 /** Routes of the documentation (hapi-swagger and its UI assets): public, not part of the matrix. */
-const isDocsRoute = (path: string) => path === '/documentation' || path === '/swagger.json' || path === '/openapi.json' || path.startsWith('/swaggerui');
+const isDocsRoute = (path: string) =>
+  path === '/documentation' || path === '/swagger.json' || path === '/openapi.json' || path.startsWith('/swaggerui');
 
 describe('authorization matrix', () => {
   let server: Server;
@@ -123,6 +124,8 @@ describe('authorization matrix', () => {
       });
       actual.push(res.statusCode);
     }
-    expect(Object.fromEntries(callers.map((c, i) => [c, actual[i]]))).toEqual(Object.fromEntries(callers.map((c, i) => [c, row.expect[i]])));
+    expect(Object.fromEntries(callers.map((c, i) => [c, actual[i]]))).toEqual(
+      Object.fromEntries(callers.map((c, i) => [c, row.expect[i]])),
+    );
   });
 });

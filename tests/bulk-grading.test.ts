@@ -5,7 +5,12 @@ import { createUser, type TestUser } from './helpers/users';
 describe('bulk grading', () => {
   const ctx = useWorld();
 
-  const put = (testId: number, payload: unknown, headers: Record<string, string> = ctx.w.teacher.headers, contentType = 'application/json') =>
+  const put = (
+    testId: number,
+    payload: unknown,
+    headers: Record<string, string> = ctx.w.teacher.headers,
+    contentType = 'application/json',
+  ) =>
     ctx.server.inject({
       method: 'PUT',
       url: `/courses/tests/${testId}/test-results`,
@@ -26,7 +31,11 @@ describe('bulk grading', () => {
   }
 
   const resultsOf = (testId: number) =>
-    ctx.server.app.db.testResult.findMany({ where: { testId }, select: { studentId: true, result: true, graderId: true }, orderBy: { studentId: 'asc' } });
+    ctx.server.app.db.testResult.findMany({
+      where: { testId },
+      select: { studentId: true, result: true, graderId: true },
+      orderBy: { studentId: 'asc' },
+    });
 
   test('JSON: creates, updates (the caller becomes the grader) and leaves unchanged rows, and counts each', async () => {
     const test = await makeTest(ctx.server, ctx.w.course);
@@ -152,7 +161,10 @@ describe('bulk grading', () => {
     const ids = await db.$queryRaw<Array<{ id: number }>>`
       INSERT INTO "users" ("email", "updatedAt") SELECT 'bulk-' || gen_random_uuid() || '@example.com', now() FROM generate_series(1, 1000) RETURNING "id"`;
     await db.courseEnrollment.createMany({ data: ids.map(({ id }) => ({ userId: id, courseId: ctx.w.course, role: 'STUDENT' as const })) });
-    const res = await put(test, ids.map(({ id }, i) => ({ studentId: id, result: i % 1001 })));
+    const res = await put(
+      test,
+      ids.map(({ id }, i) => ({ studentId: id, result: i % 1001 })),
+    );
     expect(res.statusCode).toBe(200);
     expect(json(res)).toEqual({ created: 1000, updated: 0, unchanged: 0 });
     expect(await db.testResultHistory.count({ where: { testId: test } })).toBe(1000);
@@ -173,7 +185,11 @@ describe('bulk grading', () => {
     const rows = await resultsOf(test);
     expect(rows).toHaveLength(8);
     // Never half a request: the history of each request's rows is contiguous.
-    const history = await db.testResultHistory.findMany({ where: { testId: test }, orderBy: { id: 'asc' }, select: { studentId: true, newResult: true } });
+    const history = await db.testResultHistory.findMany({
+      where: { testId: test },
+      orderBy: { id: 'asc' },
+      select: { studentId: true, newResult: true },
+    });
     const requestOf = (entry: { newResult: number | null }) => Math.floor((entry.newResult as number) / 100);
     const order = history.map(requestOf).filter((k, i, all) => i === 0 || all[i - 1] !== k);
     expect(new Set(order).size).toBe(order.length);
@@ -181,7 +197,9 @@ describe('bulk grading', () => {
 
   test('401 → 400 → 404 → 403', async () => {
     const rows = [{ studentId: ctx.w.student.id, result: 1 }];
-    expect((await ctx.server.inject({ method: 'PUT', url: `/courses/tests/${ctx.w.test}/test-results`, payload: rows })).statusCode).toBe(401);
+    expect((await ctx.server.inject({ method: 'PUT', url: `/courses/tests/${ctx.w.test}/test-results`, payload: rows })).statusCode).toBe(
+      401,
+    );
     expect((await put(2147483647, [])).statusCode).toBe(400);
     expect((await put(2147483648, rows)).statusCode).toBe(400);
     expect((await put(2147483647, rows, ctx.w.student.headers)).statusCode).toBe(404);

@@ -25,20 +25,33 @@ describe('concurrency', () => {
     await Promise.all(students.map((s) => enroll(server, s.id, course)));
 
     // 40 distinct students, and 10 of them a second time with another result: one of each pair wins.
-    const writes = [...students.map((s, i) => ({ studentId: s.id, result: i * 10 })), ...students.slice(0, 10).map((s, i) => ({ studentId: s.id, result: 999 - i }))];
+    const writes = [
+      ...students.map((s, i) => ({ studentId: s.id, result: i * 10 })),
+      ...students.slice(0, 10).map((s, i) => ({ studentId: s.id, result: 999 - i })),
+    ];
     expect(writes).toHaveLength(50);
     const responses = await Promise.all(
-      writes.map((payload) => server.inject({ method: 'POST', url: `/courses/tests/${test}/test-results`, headers: teacher.headers, payload })),
+      writes.map((payload) =>
+        server.inject({ method: 'POST', url: `/courses/tests/${test}/test-results`, headers: teacher.headers, payload }),
+      ),
     );
 
     const statuses = responses.map((res) => res.statusCode);
     expect(statuses.filter((s) => s === 201)).toHaveLength(40);
     expect(statuses.filter((s) => s === 409)).toHaveLength(10);
     const acknowledged = responses.filter((res) => res.statusCode === 201).map(json);
-    acknowledged.forEach((row) => expect(row).toMatchObject({ testId: test, graderId: teacher.id, studentId: expect.any(Number), result: expect.any(Number) }));
+    acknowledged.forEach((row) =>
+      expect(row).toMatchObject({ testId: test, graderId: teacher.id, studentId: expect.any(Number), result: expect.any(Number) }),
+    );
 
-    const rows = await server.app.db.testResult.findMany({ where: { testId: test }, select: { id: true, studentId: true, result: true, graderId: true }, orderBy: { id: 'asc' } });
-    const fromApi = acknowledged.map(({ id, studentId, result, graderId }) => ({ id, studentId, result, graderId })).sort((a, b) => a.id - b.id);
+    const rows = await server.app.db.testResult.findMany({
+      where: { testId: test },
+      select: { id: true, studentId: true, result: true, graderId: true },
+      orderBy: { id: 'asc' },
+    });
+    const fromApi = acknowledged
+      .map(({ id, studentId, result, graderId }) => ({ id, studentId, result, graderId }))
+      .sort((a, b) => a.id - b.id);
     expect(rows).toEqual(fromApi);
     expect(new Set(rows.map((r) => r.studentId)).size).toBe(40);
   });
@@ -46,10 +59,15 @@ describe('concurrency', () => {
   test('50 concurrent course creations: 50 × 201, 50 courses, each creator its TEACHER', async () => {
     const tag = `conc-${randomUUID().slice(0, 8)}`;
     const creators: TestUser[] = await Promise.all(Array.from({ length: 10 }, () => createUser(server)));
-    const requests = Array.from({ length: 50 }, (_, i) => ({ creator: creators[i % creators.length] as TestUser, name: `${tag}-${i}` }));
+    const requests = Array.from({ length: 50 }, (_, i) => ({ creator: creators[i % creators.length], name: `${tag}-${i}` }));
     const responses = await Promise.all(
       requests.map(({ creator, name }) =>
-        server.inject({ method: 'POST', url: '/courses', headers: creator.headers, payload: { name, courseDetails: `details of ${name}` } }),
+        server.inject({
+          method: 'POST',
+          url: '/courses',
+          headers: creator.headers,
+          payload: { name, courseDetails: `details of ${name}` },
+        }),
       ),
     );
     expect(responses.map((res) => res.statusCode)).toEqual(Array(50).fill(201));
@@ -72,7 +90,12 @@ describe('concurrency', () => {
     // And each creator may manage every course they just created (authorization sees them all).
     const updates = await Promise.all(
       requests.map(({ creator }, i) =>
-        server.inject({ method: 'PUT', url: `/courses/${created[i]?.id}`, headers: creator.headers, payload: { courseDetails: 'updated' } }),
+        server.inject({
+          method: 'PUT',
+          url: `/courses/${created[i]?.id}`,
+          headers: creator.headers,
+          payload: { courseDetails: 'updated' },
+        }),
       ),
     );
     expect(updates.map((res) => res.statusCode)).toEqual(Array(50).fill(200));
@@ -84,7 +107,12 @@ describe('concurrency', () => {
     const student = await createUser(server);
     const responses = await Promise.all(
       Array.from({ length: 20 }, () =>
-        server.inject({ method: 'POST', url: `/users/${student.id}/courses`, headers: student.headers, payload: { courseId: course, role: 'STUDENT' } }),
+        server.inject({
+          method: 'POST',
+          url: `/users/${student.id}/courses`,
+          headers: student.headers,
+          payload: { courseId: course, role: 'STUDENT' },
+        }),
       ),
     );
     const statuses = responses.map((res) => res.statusCode).sort();

@@ -73,10 +73,7 @@ describe('config', () => {
   });
 
   test('ADMIN_EMAILS is split, trimmed and lower-cased', () => {
-    expect(loadConfig({ ADMIN_EMAILS: ' Ada@Example.com, ,bob@example.com ' }).adminEmails).toEqual([
-      'ada@example.com',
-      'bob@example.com',
-    ]);
+    expect(loadConfig({ ADMIN_EMAILS: ' Ada@Example.com, ,bob@example.com ' }).adminEmails).toEqual(['ada@example.com', 'bob@example.com']);
   });
 
   test('the start entry exits 1 in production without JWT_SECRET, before touching a database', () => {

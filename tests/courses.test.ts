@@ -94,7 +94,12 @@ describe('courses', () => {
       });
       expect(enrollment?.role).toBe('TEACHER');
       // The next request's credentials know the creator teaches it.
-      const put = await ctx.server.inject({ method: 'PUT', url: `/courses/${course.id}`, headers: creator.headers, payload: { name: 'Chem' } });
+      const put = await ctx.server.inject({
+        method: 'PUT',
+        url: `/courses/${course.id}`,
+        headers: creator.headers,
+        payload: { name: 'Chem' },
+      });
       expect(put.statusCode).toBe(200);
     });
 
@@ -125,14 +130,29 @@ describe('courses', () => {
 
     test('a student of the course gets 403, an admin 200', async () => {
       const payload = { name: 'Algebra' };
-      expect((await ctx.server.inject({ method: 'PUT', url: `/courses/${ctx.w.course}`, headers: ctx.w.student.headers, payload })).statusCode).toBe(403);
-      expect((await ctx.server.inject({ method: 'PUT', url: `/courses/${ctx.w.course}`, headers: ctx.w.otherTeacher.headers, payload })).statusCode).toBe(403);
-      expect((await ctx.server.inject({ method: 'PUT', url: `/courses/${ctx.w.course}`, headers: ctx.w.admin.headers, payload })).statusCode).toBe(200);
+      expect(
+        (await ctx.server.inject({ method: 'PUT', url: `/courses/${ctx.w.course}`, headers: ctx.w.student.headers, payload })).statusCode,
+      ).toBe(403);
+      expect(
+        (await ctx.server.inject({ method: 'PUT', url: `/courses/${ctx.w.course}`, headers: ctx.w.otherTeacher.headers, payload }))
+          .statusCode,
+      ).toBe(403);
+      expect(
+        (await ctx.server.inject({ method: 'PUT', url: `/courses/${ctx.w.course}`, headers: ctx.w.admin.headers, payload })).statusCode,
+      ).toBe(200);
     });
 
     test('an empty update is a 400, an unknown course a 404 (before 403)', async () => {
-      expect((await ctx.server.inject({ method: 'PUT', url: `/courses/${ctx.w.course}`, headers: ctx.w.teacher.headers, payload: {} })).statusCode).toBe(400);
-      const missing = await ctx.server.inject({ method: 'PUT', url: '/courses/2147483600', headers: ctx.w.student.headers, payload: { name: 'x' } });
+      expect(
+        (await ctx.server.inject({ method: 'PUT', url: `/courses/${ctx.w.course}`, headers: ctx.w.teacher.headers, payload: {} }))
+          .statusCode,
+      ).toBe(400);
+      const missing = await ctx.server.inject({
+        method: 'PUT',
+        url: '/courses/2147483600',
+        headers: ctx.w.student.headers,
+        payload: { name: 'x' },
+      });
       expect(missing.statusCode).toBe(404);
     });
   });

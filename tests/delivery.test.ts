@@ -24,7 +24,9 @@ describe('delivery files', () => {
       buildpacks: Joi.array().items(Joi.object({ url: Joi.string().required() })),
       formation: Joi.object().pattern(Joi.string(), Joi.object({ quantity: Joi.number().integer().min(0), size: Joi.string() })),
       addons: Joi.array().items(Joi.alternatives(Joi.string(), Joi.object({ plan: Joi.string().required(), as: Joi.string() }))),
-      env: Joi.object().pattern(Joi.string().pattern(/^[A-Z_][A-Z0-9_]*$/), envVar).required(),
+      env: Joi.object()
+        .pattern(Joi.string().pattern(/^[A-Z_][A-Z0-9_]*$/), envVar)
+        .required(),
       scripts: Joi.object(),
     });
     const app = JSON.parse(read('app.json'));

@@ -67,23 +67,56 @@ describe('API documentation', () => {
 
   test('timestamps are date-times, nullable fields are nullable, schemas are named', () => {
     const { schemas } = spec.components;
-    for (const [name, field] of [['Course', 'createdAt'], ['Test', 'date'], ['Test', 'updatedAt'], ['User', 'updatedAt'], ['TestResult', 'createdAt']]) {
-      expect({ name, field, schema: schemas[name].properties[field] }).toMatchObject({ name, field, schema: { type: 'string', format: 'date-time' } });
+    for (const [name, field] of [
+      ['Course', 'createdAt'],
+      ['Test', 'date'],
+      ['Test', 'updatedAt'],
+      ['User', 'updatedAt'],
+      ['TestResult', 'createdAt'],
+    ]) {
+      expect({ name, field, schema: schemas[name].properties[field] }).toMatchObject({
+        name,
+        field,
+        schema: { type: 'string', format: 'date-time' },
+      });
     }
-    for (const [name, field] of [['User', 'firstName'], ['User', 'lastName'], ['User', 'social'], ['GradebookStudent', 'average'], ['TestStats', 'median'], ['TestResult', 'graderId']]) {
+    for (const [name, field] of [
+      ['User', 'firstName'],
+      ['User', 'lastName'],
+      ['User', 'social'],
+      ['GradebookStudent', 'average'],
+      ['TestStats', 'median'],
+      ['TestResult', 'graderId'],
+    ]) {
       expect({ name, field, nullable: schemas[name].properties[field].nullable }).toEqual({ name, field, nullable: true });
     }
     expect(Object.keys(schemas).filter((name) => /^Model\d+$/.test(name))).toEqual([]);
   });
 
   test('each operation documents its success and its errors with the Error schema; path parameters have examples', () => {
-    for (const [path, item] of Object.entries(spec.paths as Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: unknown }> }>; parameters?: Array<{ in: string; example?: unknown }> }>>)) {
+    for (const [path, item] of Object.entries(
+      spec.paths as Record<
+        string,
+        Record<
+          string,
+          {
+            responses: Record<string, { content?: Record<string, { schema: unknown }> }>;
+            parameters?: Array<{ in: string; example?: unknown }>;
+          }
+        >
+      >,
+    )) {
       for (const [method, operation] of Object.entries(item)) {
         const codes = Object.keys(operation.responses);
         expect({ path, method, success: codes.some((code) => /^2\d\d$/.test(code)) }).toEqual({ path, method, success: true });
-        expect({ path, method, has500: codes.includes('500'), default: codes.includes('default') }).toEqual({ path, method, has500: true, default: false });
+        expect({ path, method, has500: codes.includes('500'), default: codes.includes('default') }).toEqual({
+          path,
+          method,
+          has500: true,
+          default: false,
+        });
         for (const code of codes.filter((code) => Number(code) >= 400)) {
-          expect({ path, method, code, schema: operation.responses[code]!.content?.['application/json; charset=utf-8']?.schema }).toEqual({
+          expect({ path, method, code, schema: operation.responses[code].content?.['application/json; charset=utf-8']?.schema }).toEqual({
             path,
             method,
             code,
@@ -98,8 +131,13 @@ describe('API documentation', () => {
     expect(Object.keys(spec.paths['/login'].post.responses)).toEqual(['200', '400', '413', '415', '429', '500', '503']);
     expect(Object.keys(spec.paths['/users/{userId}'].delete.responses)).toEqual(expect.arrayContaining(['204', '401', '403', '404']));
     expect(Object.keys(spec.paths['/metrics'].get.responses['200'].content)).toEqual(['text/plain; version=0.0.4; charset=utf-8']);
-    expect(Object.keys(spec.paths['/courses/{courseId}/gradebook'].get.responses['200'].content)).toEqual(['application/json; charset=utf-8', 'text/csv; charset=utf-8']);
-    expect(spec.paths['/courses'].post.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/CourseCreate' });
+    expect(Object.keys(spec.paths['/courses/{courseId}/gradebook'].get.responses['200'].content)).toEqual([
+      'application/json; charset=utf-8',
+      'text/csv; charset=utf-8',
+    ]);
+    expect(spec.paths['/courses'].post.requestBody.content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/CourseCreate',
+    });
   });
 });
 
@@ -110,14 +148,25 @@ describe('the contract check of every test', () => {
     server = await createTestServer();
     // Probe routes that break the document on purpose (JSON + CSV: Joi does not validate the body).
     server.route([
-      { method: 'GET', path: '/probe/undocumented-status', options: { ...documented('status', { 200: 'OK' }, [], { public: true }) }, handler: (_r, h) => h.response().code(202) },
+      {
+        method: 'GET',
+        path: '/probe/undocumented-status',
+        options: { ...documented('status', { 200: 'OK' }, [], { public: true }) },
+        handler: (_r, h) => h.response().code(202),
+      },
       {
         method: 'GET',
         path: '/probe/wrong-body',
         options: {
           ...documented(
             'status',
-            { 200: { description: 'A count', schema: Joi.object({ count: int32.required() }).label('ProbeCount'), media: ['application/json', 'text/csv'] } },
+            {
+              200: {
+                description: 'A count',
+                schema: Joi.object({ count: int32.required() }).label('ProbeCount'),
+                media: ['application/json', 'text/csv'],
+              },
+            },
             [],
             { public: true },
           ),
@@ -138,7 +187,9 @@ describe('the contract check of every test', () => {
   });
 
   test('a body that does not match its schema fails, with the schema error', async () => {
-    await expect(server.inject('/probe/wrong-body')).rejects.toThrow(/answered 200 with a body that does not match its schema: body\/count must be integer/);
+    await expect(server.inject('/probe/wrong-body')).rejects.toThrow(
+      /answered 200 with a body that does not match its schema: body\/count must be integer/,
+    );
   });
 
   test('an unknown path answers a documented Error body', async () => {

@@ -56,7 +56,9 @@ describe('email change with proof of ownership', () => {
     const emailToken = sendgrid.lastToken(next);
     expect(emailToken).toMatch(/^\d{8}$/);
     // Hashed at rest: the digits are stored nowhere.
-    const rows = await server.app.db.$queryRaw<Array<{ row: string }>>`SELECT row_to_json(c)::text AS row FROM "email_changes" c WHERE c."userId" = ${user.id}`;
+    const rows = await server.app.db.$queryRaw<
+      Array<{ row: string }>
+    >`SELECT row_to_json(c)::text AS row FROM "email_changes" c WHERE c."userId" = ${user.id}`;
     expect(rows).toHaveLength(1);
     expect(rows[0]?.row).not.toContain(emailToken);
 
@@ -104,7 +106,21 @@ describe('email change with proof of ownership', () => {
     const third = uniqueEmail('late');
     await put(user, { email: third });
     const late = sendgrid.lastToken(third);
-    jest.useFakeTimers({ now: Date.now() + 11 * 60_000, doNotFake: ['nextTick', 'setImmediate', 'setTimeout', 'setInterval', 'clearTimeout', 'clearInterval', 'clearImmediate', 'queueMicrotask', 'hrtime', 'performance'] });
+    jest.useFakeTimers({
+      now: Date.now() + 11 * 60_000,
+      doNotFake: [
+        'nextTick',
+        'setImmediate',
+        'setTimeout',
+        'setInterval',
+        'clearTimeout',
+        'clearInterval',
+        'clearImmediate',
+        'queueMicrotask',
+        'hrtime',
+        'performance',
+      ],
+    });
     expect((await confirm(user, late)).statusCode).toBe(401);
     jest.useRealTimers();
     expect(await emailOf(user)).toBe(first);

@@ -70,8 +70,14 @@ describe('enrollment', () => {
       expect((await post(other.id, ctx.w.student.headers, { courseId: ctx.w.course, role: 'STUDENT' })).statusCode).toBe(403);
       expect((await post(other.id, ctx.w.otherTeacher.headers, { courseId: ctx.w.course, role: 'STUDENT' })).statusCode).toBe(403);
       // A teacher of another course cannot make themselves teacher here either.
-      expect((await post(ctx.w.otherTeacher.id, ctx.w.otherTeacher.headers, { courseId: ctx.w.course, role: 'TEACHER' })).statusCode).toBe(403);
-      expect(await ctx.server.app.db.courseEnrollment.count({ where: { userId: { in: [other.id, ctx.w.otherTeacher.id] }, courseId: ctx.w.course } })).toBe(0);
+      expect((await post(ctx.w.otherTeacher.id, ctx.w.otherTeacher.headers, { courseId: ctx.w.course, role: 'TEACHER' })).statusCode).toBe(
+        403,
+      );
+      expect(
+        await ctx.server.app.db.courseEnrollment.count({
+          where: { userId: { in: [other.id, ctx.w.otherTeacher.id] }, courseId: ctx.w.course },
+        }),
+      ).toBe(0);
     });
 
     test('a teacher of the course enrolls anyone with any role', async () => {
@@ -81,7 +87,12 @@ describe('enrollment', () => {
       expect(res.statusCode).toBe(201);
       expect(json(res).role).toBe('TEACHER');
       // b now teaches the course: their next request may update it.
-      const put = await ctx.server.inject({ method: 'PUT', url: `/courses/${ctx.w.course}`, headers: b.headers, payload: { name: 'Algebra' } });
+      const put = await ctx.server.inject({
+        method: 'PUT',
+        url: `/courses/${ctx.w.course}`,
+        headers: b.headers,
+        payload: { name: 'Algebra' },
+      });
       expect(put.statusCode).toBe(200);
     });
 
@@ -105,7 +116,12 @@ describe('enrollment', () => {
       expect((await post(2147483647, ctx.w.admin.headers, { courseId: ctx.w.course, role: 'STUDENT' })).statusCode).toBe(404);
       // 404 comes before 403: a non-admin asking about an unknown user.
       expect((await post(2147483647, ctx.w.outsider.headers, { courseId: ctx.w.course, role: 'STUDENT' })).statusCode).toBe(404);
-      for (const payload of [{ courseId: ctx.w.course }, { courseId: ctx.w.course, role: 'OWNER' }, { courseId: 0, role: 'STUDENT' }, { courseId: ctx.w.course, role: 'STUDENT', extra: 1 }]) {
+      for (const payload of [
+        { courseId: ctx.w.course },
+        { courseId: ctx.w.course, role: 'OWNER' },
+        { courseId: 0, role: 'STUDENT' },
+        { courseId: ctx.w.course, role: 'STUDENT', extra: 1 },
+      ]) {
         expect((await post(ctx.w.outsider.id, ctx.w.outsider.headers, payload)).statusCode).toBe(400);
       }
       expect((await post(ctx.w.outsider.id, undefined, { courseId: ctx.w.course, role: 'STUDENT' })).statusCode).toBe(401);
@@ -138,7 +154,9 @@ describe('enrollment', () => {
       await enroll(ctx.server, user.id, ctx.w.otherCourse);
       expect((await del(user.id, ctx.w.otherCourse, ctx.w.admin.headers)).statusCode).toBe(204);
       expect((await del(ctx.w.outsider.id, ctx.w.course, ctx.w.admin.headers)).statusCode).toBe(404);
-      expect((await ctx.server.inject({ method: 'DELETE', url: `/users/${user.id}/courses/abc`, headers: ctx.w.admin.headers })).statusCode).toBe(400);
+      expect(
+        (await ctx.server.inject({ method: 'DELETE', url: `/users/${user.id}/courses/abc`, headers: ctx.w.admin.headers })).statusCode,
+      ).toBe(400);
       expect((await del(user.id, ctx.w.course)).statusCode).toBe(401);
     });
   });

@@ -18,7 +18,9 @@ describe('error mapping', () => {
         method: 'POST',
         path: '/probe/users',
         options: {
-          ...documented('status', { 201: Joi.object({ id: int32.required() }).label('ProbeUser') }, [...BODY_ERRORS, 409], { public: true }),
+          ...documented('status', { 201: Joi.object({ id: int32.required() }).label('ProbeUser') }, [...BODY_ERRORS, 409], {
+            public: true,
+          }),
           validate: { payload: Joi.object({ email: Joi.string().email().required() }).label('ProbeUserCreate') },
         },
         handler: async (request, h) => {
@@ -31,8 +33,7 @@ describe('error mapping', () => {
         method: 'PUT',
         path: '/probe/users/{id}',
         options: { ...documented('status', { 200: Joi.object().unknown(true).label('ProbeRow') }, [404], { public: true }) },
-        handler: (request) =>
-          request.server.app.db.user.update({ where: { id: Number(request.params.id) }, data: { firstName: 'x' } }),
+        handler: (request) => request.server.app.db.user.update({ where: { id: Number(request.params.id) }, data: { firstName: 'x' } }),
       },
       {
         method: 'GET',

@@ -43,7 +43,9 @@ describe('feedback', () => {
 
   test('reading: students and other teachers 403, admins 200, unknown course 404', async () => {
     expect((await ctx.server.inject({ url: `/courses/${ctx.w.course}/feedback`, headers: ctx.w.student.headers })).statusCode).toBe(403);
-    expect((await ctx.server.inject({ url: `/courses/${ctx.w.course}/feedback`, headers: ctx.w.otherTeacher.headers })).statusCode).toBe(403);
+    expect((await ctx.server.inject({ url: `/courses/${ctx.w.course}/feedback`, headers: ctx.w.otherTeacher.headers })).statusCode).toBe(
+      403,
+    );
     expect((await ctx.server.inject({ url: `/courses/${ctx.w.course}/feedback`, headers: ctx.w.admin.headers })).statusCode).toBe(200);
     expect((await ctx.server.inject({ url: '/courses/2147483647/feedback', headers: ctx.w.admin.headers })).statusCode).toBe(404);
     expect((await ctx.server.inject({ url: '/courses/abc/feedback', headers: ctx.w.admin.headers })).statusCode).toBe(400);

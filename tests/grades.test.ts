@@ -15,7 +15,10 @@ describe('final grades', () => {
   beforeAll(async () => {
     // A client that reports every SQL statement, to check statement counts.
     const config = testConfig();
-    const db = new PrismaClient({ adapter: new PrismaPg({ connectionString: config.databaseUrl as string }), log: [{ emit: 'event', level: 'query' }] });
+    const db = new PrismaClient({
+      adapter: new PrismaPg({ connectionString: config.databaseUrl as string }),
+      log: [{ emit: 'event', level: 'query' }],
+    });
     db.$on('query', () => {
       statements++;
     });
@@ -172,7 +175,11 @@ describe('final grades', () => {
   test('GET /users/{userId}/grades: every course the user is a STUDENT of, by courseId; null when nothing released counts', async () => {
     const student = await createUser(server);
     const teacher = await createUser(server);
-    const courses = [await makeCourse(server, teacher, 'First'), await makeCourse(server, teacher, 'Second'), await makeCourse(server, undefined, 'Taught')];
+    const courses = [
+      await makeCourse(server, teacher, 'First'),
+      await makeCourse(server, teacher, 'Second'),
+      await makeCourse(server, undefined, 'Taught'),
+    ];
     await enroll(server, student.id, courses[0]);
     await enroll(server, student.id, courses[1]);
     await enroll(server, student.id, courses[2], 'TEACHER'); // not a STUDENT there: no row
@@ -186,7 +193,9 @@ describe('final grades', () => {
     // Admins see what the student sees; take/skip page the list.
     const admin = await createUser(server, { isAdmin: true });
     expect(json(await server.inject({ url: `/users/${student.id}/grades`, headers: admin.headers }))).toEqual(expected);
-    expect(json(await server.inject({ url: `/users/${student.id}/grades?skip=1&take=1`, headers: student.headers }))).toEqual([expected[1]]);
+    expect(json(await server.inject({ url: `/users/${student.id}/grades?skip=1&take=1`, headers: student.headers }))).toEqual([
+      expected[1],
+    ]);
     expect((await server.inject({ url: `/users/${student.id}/grades`, headers: teacher.headers })).statusCode).toBe(403);
     expect((await server.inject({ url: '/users/2147483647/grades', headers: admin.headers })).statusCode).toBe(404);
   });

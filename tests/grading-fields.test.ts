@@ -18,7 +18,9 @@ describe('grading fields', () => {
     });
 
     test('an unreleased test has releasedAt null until it is released; saving released again keeps the date', async () => {
-      const created = json(await inject('POST', `/courses/${ctx.w.course}/tests`, { name: 'Draft', date: '2026-05-02T09:00:00Z', weight: 3, released: false }));
+      const created = json(
+        await inject('POST', `/courses/${ctx.w.course}/tests`, { name: 'Draft', date: '2026-05-02T09:00:00Z', weight: 3, released: false }),
+      );
       expect(created).toMatchObject({ weight: 3, released: false, releasedAt: null });
       const released = json(await inject('PUT', `/courses/tests/${created.id}`, { released: true }));
       expect(released).toMatchObject({ weight: 3, released: true, releasedAt: expect.any(String) });
@@ -76,20 +78,65 @@ describe('grading fields', () => {
       ];
       const created = json(await inject('POST', '/courses', { name: 'Custom', courseDetails: 'x', gradingScale: scale }));
       expect(created.gradingScale).toEqual([scale[2], scale[1], scale[0]]);
-      const updated = json(await inject('PUT', `/courses/${created.id}`, { gradingScale: [{ letter: 'S', min: 0 }, { letter: 'H', min: 850 }] }, ctx.w.admin.headers));
-      expect(updated.gradingScale).toEqual([{ letter: 'H', min: 850 }, { letter: 'S', min: 0 }]);
+      const updated = json(
+        await inject(
+          'PUT',
+          `/courses/${created.id}`,
+          {
+            gradingScale: [
+              { letter: 'S', min: 0 },
+              { letter: 'H', min: 850 },
+            ],
+          },
+          ctx.w.admin.headers,
+        ),
+      );
+      expect(updated.gradingScale).toEqual([
+        { letter: 'H', min: 850 },
+        { letter: 'S', min: 0 },
+      ]);
     });
 
     test.each([
       [[], /gradingScale/],
       [[{ letter: 'A', min: 900 }], /gradingScale.*min 0/],
-      [[{ letter: 'A', min: 0 }, { letter: 'B', min: 0 }], /gradingScale\[1\]/],
-      [[{ letter: 'A', min: 500 }, { letter: 'a', min: 0 }], /gradingScale\[1\]/],
+      [
+        [
+          { letter: 'A', min: 0 },
+          { letter: 'B', min: 0 },
+        ],
+        /gradingScale\[1\]/,
+      ],
+      [
+        [
+          { letter: 'A', min: 500 },
+          { letter: 'a', min: 0 },
+        ],
+        /gradingScale\[1\]/,
+      ],
       [[{ letter: 'TooLong', min: 0 }], /letter/],
       [[{ letter: '', min: 0 }], /letter/],
-      [[{ letter: 'A', min: 1001 }, { letter: 'F', min: 0 }], /min/],
-      [[{ letter: 'A', min: -1 }, { letter: 'F', min: 0 }], /min/],
-      [[{ letter: 'A', min: 0.5 }, { letter: 'F', min: 0 }], /min/],
+      [
+        [
+          { letter: 'A', min: 1001 },
+          { letter: 'F', min: 0 },
+        ],
+        /min/,
+      ],
+      [
+        [
+          { letter: 'A', min: -1 },
+          { letter: 'F', min: 0 },
+        ],
+        /min/,
+      ],
+      [
+        [
+          { letter: 'A', min: 0.5 },
+          { letter: 'F', min: 0 },
+        ],
+        /min/,
+      ],
       [[{ letter: 'F', min: 0, extra: 1 }], /extra/],
       [Array.from({ length: 21 }, (_, i) => ({ letter: `L${i}`, min: i * 10 })), /gradingScale/],
       ['A', /gradingScale/],

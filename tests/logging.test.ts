@@ -60,7 +60,8 @@ describe('per-request logging', () => {
       await server.stop();
     });
 
-    const completions = (path: string) => lines.filter((line) => String(line.msg).startsWith('[response]') && String(line.msg).includes(path));
+    const completions = (path: string) =>
+      lines.filter((line) => String(line.msg).startsWith('[response]') && String(line.msg).includes(path));
 
     test(`a success ${successLines ? 'gets' : 'gets no'} completion line`, async () => {
       expect((await server.inject({ url: `/courses/${course}`, headers: user.headers })).statusCode).toBe(200);

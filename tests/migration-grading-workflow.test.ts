@@ -5,7 +5,9 @@ import path from 'node:path';
 import { Client } from 'pg';
 
 const migrationsDir = path.resolve(__dirname, '..', 'prisma', 'migrations');
-const migrations = readdirSync(migrationsDir).filter((name) => /^\d+_/.test(name)).sort();
+const migrations = readdirSync(migrationsDir)
+  .filter((name) => /^\d+_/.test(name))
+  .sort();
 const target = migrations.findIndex((name) => name.endsWith('_grading_workflow'));
 const sqlOf = (name: string) => readFileSync(path.join(migrationsDir, name, 'migration.sql'), 'utf8');
 
@@ -35,7 +37,7 @@ describe('migration grading_workflow on existing data', () => {
       INSERT INTO "tests" ("id", "name", "date", "courseId", "createdAt", "updatedAt") VALUES (1, 'Old test', '2026-02-01', 1, '2026-01-10 08:00', now());
       INSERT INTO "test_results" ("id", "result", "testId", "studentId", "graderId", "updatedAt") VALUES (1, 750, 1, 2, 1, now());
       SELECT setval('users_id_seq', 10), setval('courses_id_seq', 10), setval('tests_id_seq', 10), setval('test_results_id_seq', 10);`);
-    await db.query(sqlOf(migrations[target] as string));
+    await db.query(sqlOf(migrations[target]));
   });
 
   afterAll(async () => {
@@ -64,12 +66,20 @@ describe('migration grading_workflow on existing data', () => {
   test("the previous release's writes still work: defaults apply, history is recorded without an actor", async () => {
     // Exactly the columns the old Prisma client sends.
     await db.query(`INSERT INTO "courses" ("name", "courseDetails", "updatedAt") VALUES ('New', 'Old code', now())`);
-    const test = await db.query(`INSERT INTO "tests" ("name", "date", "courseId", "updatedAt") VALUES ('Quiz', '2026-03-01', 1, now()) RETURNING *`);
+    const test = await db.query(
+      `INSERT INTO "tests" ("name", "date", "courseId", "updatedAt") VALUES ('Quiz', '2026-03-01', 1, now()) RETURNING *`,
+    );
     expect(test.rows[0]).toMatchObject({ weight: 1, released: true, releasedAt: expect.any(Date) });
-    const result = await db.query(`INSERT INTO "test_results" ("result", "testId", "studentId", "graderId", "updatedAt") VALUES (600, $1, 2, 1, now()) RETURNING "id"`, [test.rows[0].id]);
+    const result = await db.query(
+      `INSERT INTO "test_results" ("result", "testId", "studentId", "graderId", "updatedAt") VALUES (600, $1, 2, 1, now()) RETURNING "id"`,
+      [test.rows[0].id],
+    );
     await db.query(`UPDATE "test_results" SET "result" = 650, "updatedAt" = now() WHERE "id" = $1`, [result.rows[0].id]);
     await db.query(`UPDATE "test_results" SET "result" = 650, "updatedAt" = now() WHERE "id" = $1`, [result.rows[0].id]);
-    const history = await db.query(`SELECT "action", "oldResult", "newResult", "changedBy" FROM "test_result_history" WHERE "testResultId" = $1 ORDER BY "id"`, [result.rows[0].id]);
+    const history = await db.query(
+      `SELECT "action", "oldResult", "newResult", "changedBy" FROM "test_result_history" WHERE "testResultId" = $1 ORDER BY "id"`,
+      [result.rows[0].id],
+    );
     expect(history.rows).toEqual([
       { action: 'CREATE', oldResult: null, newResult: 600, changedBy: null },
       { action: 'UPDATE', oldResult: 600, newResult: 650, changedBy: null },

@@ -93,7 +93,7 @@ describe('migrations', () => {
         [
           'CREATE TABLE "half_done" ("id" INTEGER PRIMARY KEY);',
           'ALTER TABLE "users" ADD COLUMN "nickname" TEXT NOT NULL DEFAULT \'x\';',
-          "CREATE FUNCTION half_done_fn() RETURNS integer LANGUAGE plpgsql AS $$ BEGIN RETURN 1; END; $$;",
+          'CREATE FUNCTION half_done_fn() RETURNS integer LANGUAGE plpgsql AS $$ BEGIN RETURN 1; END; $$;',
           'DELETE FROM "course_feedback";',
           'UPDATE "test_results" SET "result" = "result" * 10;',
         ].join('\n'),

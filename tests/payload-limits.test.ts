@@ -21,7 +21,12 @@ describe('payload limits', () => {
   ])('a body over 100 KB on %s is a 413 Boom', async (_name, method, url) => {
     const payload = JSON.stringify({ name: 'x'.repeat(limit) });
     expect(Buffer.byteLength(payload)).toBeGreaterThan(limit);
-    const res = await ctx.server.inject({ method, url: url(), headers: { ...ctx.w.admin.headers, 'content-type': 'application/json' }, payload });
+    const res = await ctx.server.inject({
+      method,
+      url: url(),
+      headers: { ...ctx.w.admin.headers, 'content-type': 'application/json' },
+      payload,
+    });
     expectBoom(res, 413);
   });
 
@@ -63,12 +68,47 @@ describe('payload limits', () => {
   });
 
   test.each([
-    ['course name (200)', 'post', () => '/courses', (n: number) => ({ name: 'x'.repeat(n), courseDetails: 'd' }), 200, /"name" length must be less than or equal to 200/],
-    ['course details (5000)', 'post', () => '/courses', (n: number) => ({ name: 'n', courseDetails: 'x'.repeat(n) }), 5000, /"courseDetails" length/],
-    ['test name (200)', 'post', () => `/courses/${ctx.w.course}/tests`, (n: number) => ({ name: 'x'.repeat(n), date: '2026-05-01T09:00:00Z' }), 200, /"name" length/],
-    ['feedback (5000)', 'post', () => `/courses/${ctx.w.course}/feedback`, (n: number) => ({ feedback: 'x'.repeat(n) }), 5000, /"feedback" length/],
+    [
+      'course name (200)',
+      'post',
+      () => '/courses',
+      (n: number) => ({ name: 'x'.repeat(n), courseDetails: 'd' }),
+      200,
+      /"name" length must be less than or equal to 200/,
+    ],
+    [
+      'course details (5000)',
+      'post',
+      () => '/courses',
+      (n: number) => ({ name: 'n', courseDetails: 'x'.repeat(n) }),
+      5000,
+      /"courseDetails" length/,
+    ],
+    [
+      'test name (200)',
+      'post',
+      () => `/courses/${ctx.w.course}/tests`,
+      (n: number) => ({ name: 'x'.repeat(n), date: '2026-05-01T09:00:00Z' }),
+      200,
+      /"name" length/,
+    ],
+    [
+      'feedback (5000)',
+      'post',
+      () => `/courses/${ctx.w.course}/feedback`,
+      (n: number) => ({ feedback: 'x'.repeat(n) }),
+      5000,
+      /"feedback" length/,
+    ],
     ['first name (100)', 'put', () => `/users/${ctx.w.admin.id}`, (n: number) => ({ firstName: 'x'.repeat(n) }), 100, /"firstName" length/],
-    ['social value (500)', 'put', () => `/users/${ctx.w.admin.id}`, (n: number) => ({ social: { site: 'x'.repeat(n) } }), 500, /"social.site" length/],
+    [
+      'social value (500)',
+      'put',
+      () => `/users/${ctx.w.admin.id}`,
+      (n: number) => ({ social: { site: 'x'.repeat(n) } }),
+      500,
+      /"social.site" length/,
+    ],
   ])('a %s one over its bound is a 400 naming the field; at the bound it passes', async (_name, method, url, body, bound, message) => {
     const over = await ctx.server.inject({ method, url: url(), headers: ctx.w.admin.headers, payload: body(bound + 1) });
     expectBoom(over, 400);
@@ -83,21 +123,44 @@ describe('payload limits', () => {
     ['multipart/form-data; boundary=xyz', '--xyz\r\nContent-Disposition: form-data; name="name"\r\n\r\nn\r\n--xyz--'],
     ['application/xml', '<course/>'],
   ])('a %s body is a 415 (JSON in)', async (type, payload) => {
-    const res = await ctx.server.inject({ method: 'post', url: '/courses', headers: { ...ctx.w.admin.headers, 'content-type': type }, payload });
+    const res = await ctx.server.inject({
+      method: 'post',
+      url: '/courses',
+      headers: { ...ctx.w.admin.headers, 'content-type': type },
+      payload,
+    });
     expectBoom(res, 415);
   });
 
   // Found by fuzzing (tests/resilience/fuzz.test.ts): each of these was a 500 from PostgreSQL/Prisma.
   test.each([
     ['a NUL in a course name', 'post', () => '/courses', { name: 'a\u0000b', courseDetails: 'd' }, /"name" must not contain NUL/],
-    ['an unpaired surrogate in a course name', 'post', () => '/courses', { name: '\ud800', courseDetails: 'd' }, /"name" must not contain NUL characters or unpaired surrogates/],
+    [
+      'an unpaired surrogate in a course name',
+      'post',
+      () => '/courses',
+      { name: '\ud800', courseDetails: 'd' },
+      /"name" must not contain NUL characters or unpaired surrogates/,
+    ],
     ['a NUL in feedback', 'post', () => `/courses/${ctx.w.course}/feedback`, { feedback: 'x\u0000' }, /"feedback"/],
     ['a NUL in a first name', 'put', () => `/users/${ctx.w.admin.id}`, { firstName: 'a\u0000' }, /"firstName"/],
     ['a NUL in a social value (jsonb)', 'put', () => `/users/${ctx.w.admin.id}`, { social: { site: 'a\u0000' } }, /"social.site"/],
     ['a NUL in a social key (jsonb)', 'put', () => `/users/${ctx.w.admin.id}`, { social: { 'k\u0000': 'v' } }, /social/],
     ['a NUL in a new user name', 'post', () => '/users', { email: 'nul-name@example.com', lastName: '\u0000' }, /"lastName"/],
-    ['a test date in year -271821', 'post', () => `/courses/${ctx.w.course}/tests`, { name: 'q', date: '-271821-04-20T00:00:00.000Z' }, /"date" must be greater than or equal to/],
-    ['a test date in year 275760', 'post', () => `/courses/${ctx.w.course}/tests`, { name: 'q', date: '+275760-09-13T00:00:00.000Z' }, /"date" must be less than or equal to/],
+    [
+      'a test date in year -271821',
+      'post',
+      () => `/courses/${ctx.w.course}/tests`,
+      { name: 'q', date: '-271821-04-20T00:00:00.000Z' },
+      /"date" must be greater than or equal to/,
+    ],
+    [
+      'a test date in year 275760',
+      'post',
+      () => `/courses/${ctx.w.course}/tests`,
+      { name: 'q', date: '+275760-09-13T00:00:00.000Z' },
+      /"date" must be less than or equal to/,
+    ],
     ['a test date in 4714 BC', 'put', () => `/courses/tests/${ctx.w.test}`, { date: '-004714-11-24T00:00:00Z' }, /"date"/],
   ])('%s is a 400, not a 500', async (_name, method, url, payload, message) => {
     const res = await ctx.server.inject({ method, url: url(), headers: ctx.w.admin.headers, payload });

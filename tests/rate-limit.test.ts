@@ -10,7 +10,12 @@ const internals = {
   redisUrl: 'redis://127.0.0.1:6379',
 
   async redisAnswers(): Promise<boolean> {
-    const probe = new Redis(internals.redisUrl, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const probe = new Redis(internals.redisUrl, {
+      lazyConnect: true,
+      connectTimeout: 1000,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
     probe.on('error', () => undefined);
     try {
       await probe.connect();

@@ -23,7 +23,9 @@ describe('release', () => {
         done();
       },
     });
-    server = await createContractServer(testConfig({ SENDGRID_API_KEY: apiKey, SENDGRID_BASE_URL: sendgrid.baseUrl }), { logger: createLogger('info', sink) });
+    server = await createContractServer(testConfig({ SENDGRID_API_KEY: apiKey, SENDGRID_BASE_URL: sendgrid.baseUrl }), {
+      logger: createLogger('info', sink),
+    });
   });
 
   afterAll(async () => {
@@ -57,7 +59,10 @@ describe('release', () => {
   test('students do not see results of an unreleased test; teachers and admins do', async () => {
     const { teacher, students, test } = await classWithTest(1, false);
     const [student] = students;
-    const shown = await server.app.db.test.create({ data: { name: 'Shown', date: new Date(), courseId: test.courseId }, select: { id: true } });
+    const shown = await server.app.db.test.create({
+      data: { name: 'Shown', date: new Date(), courseId: test.courseId },
+      select: { id: true },
+    });
     const hiddenResult = await makeResult(server, test.id, student.id, 640, teacher.id);
     const shownResult = await makeResult(server, shown.id, student.id, 720, teacher.id);
     const own = json(await server.inject({ url: `/users/${student.id}/test-results`, headers: student.headers }));
@@ -148,7 +153,9 @@ describe('release', () => {
       sendgrid.mode = 'ok';
     }
     expect(json(await server.inject({ url: `/courses/tests/${test.id}`, headers: teacher.headers })).released).toBe(true);
-    const failures = lines.map((line) => JSON.parse(line)).filter((entry) => entry.kind === 'resultsReleased' && entry.testId === test.id && entry.err);
+    const failures = lines
+      .map((line) => JSON.parse(line))
+      .filter((entry) => entry.kind === 'resultsReleased' && entry.testId === test.id && entry.err);
     expect(failures).toHaveLength(2);
     // The message and code of the client's error only: never its request (headers with the key, the body).
     expect(failures[0].err).toMatchObject({ message: expect.any(String), code: 500 });

@@ -13,7 +13,12 @@ describe('result history', () => {
     const test = await makeTest(ctx.server, ctx.w.course);
     const { teacher, admin, student } = ctx.w;
     const created = json(
-      await ctx.server.inject({ method: 'POST', url: `/courses/tests/${test}/test-results`, headers: teacher.headers, payload: { result: 700, studentId: student.id } }),
+      await ctx.server.inject({
+        method: 'POST',
+        url: `/courses/tests/${test}/test-results`,
+        headers: teacher.headers,
+        payload: { result: 700, studentId: student.id },
+      }),
     );
     const url = `/courses/tests/test-results/${created.id}`;
     expect((await ctx.server.inject({ method: 'PUT', url, headers: admin.headers, payload: { result: 750 } })).statusCode).toBe(200);
@@ -36,7 +41,12 @@ describe('result history', () => {
   test('a failed write leaves no history (same transaction)', async () => {
     const test = await makeTest(ctx.server, ctx.w.course);
     const post = () =>
-      ctx.server.inject({ method: 'POST', url: `/courses/tests/${test}/test-results`, headers: ctx.w.teacher.headers, payload: { result: 1, studentId: ctx.w.student.id } });
+      ctx.server.inject({
+        method: 'POST',
+        url: `/courses/tests/${test}/test-results`,
+        headers: ctx.w.teacher.headers,
+        payload: { result: 1, studentId: ctx.w.student.id },
+      });
     expect((await post()).statusCode).toBe(201);
     expect((await post()).statusCode).toBe(409);
     expect(json(await history(test))).toHaveLength(1);
@@ -47,10 +57,24 @@ describe('result history', () => {
     const { student, student2, teacher } = ctx.w;
     const put = (rows: object[]) =>
       ctx.server.inject({ method: 'PUT', url: `/courses/tests/${test}/test-results`, headers: teacher.headers, payload: rows });
-    await put([{ studentId: student.id, result: 100 }, { studentId: student2.id, result: 200 }]);
-    await put([{ studentId: student.id, result: 100 }, { studentId: student2.id, result: 250 }]);
+    await put([
+      { studentId: student.id, result: 100 },
+      { studentId: student2.id, result: 200 },
+    ]);
+    await put([
+      { studentId: student.id, result: 100 },
+      { studentId: student2.id, result: 250 },
+    ]);
     const rows = json(await history(test));
-    expect(rows.map((r: { action: string; studentId: number; oldResult: number; newResult: number; changedBy: number }) => [r.action, r.studentId, r.oldResult, r.newResult, r.changedBy])).toEqual([
+    expect(
+      rows.map((r: { action: string; studentId: number; oldResult: number; newResult: number; changedBy: number }) => [
+        r.action,
+        r.studentId,
+        r.oldResult,
+        r.newResult,
+        r.changedBy,
+      ]),
+    ).toEqual([
       ['CREATE', student.id, null, 100, teacher.id],
       ['CREATE', student2.id, null, 200, teacher.id],
       ['UPDATE', student2.id, 200, 250, teacher.id],
@@ -67,7 +91,12 @@ describe('result history', () => {
     const student = await createUser(ctx.server);
     await enroll(ctx.server, student.id, ctx.w.course);
     for (const studentId of [ctx.w.student.id, student.id]) {
-      const res = await ctx.server.inject({ method: 'POST', url: `/courses/tests/${test}/test-results`, headers: grader.headers, payload: { result: 640, studentId } });
+      const res = await ctx.server.inject({
+        method: 'POST',
+        url: `/courses/tests/${test}/test-results`,
+        headers: grader.headers,
+        payload: { result: 640, studentId },
+      });
       expect(res.statusCode).toBe(201);
     }
     expect((await ctx.server.inject({ method: 'DELETE', url: `/users/${grader.id}`, headers: grader.headers })).statusCode).toBe(204);
@@ -77,7 +106,9 @@ describe('result history', () => {
     expect((await ctx.server.inject({ method: 'DELETE', url: `/users/${student.id}`, headers: student.headers })).statusCode).toBe(204);
     expect(json(await history(test)).map((r: { studentId: number }) => r.studentId)).toEqual([ctx.w.student.id]);
 
-    expect((await ctx.server.inject({ method: 'DELETE', url: `/courses/tests/${test}`, headers: ctx.w.teacher.headers })).statusCode).toBe(204);
+    expect((await ctx.server.inject({ method: 'DELETE', url: `/courses/tests/${test}`, headers: ctx.w.teacher.headers })).statusCode).toBe(
+      204,
+    );
     expect(await ctx.server.app.db.testResultHistory.count({ where: { testId: test } })).toBe(0);
   });
 

@@ -69,7 +69,11 @@ describe('CORS_ORIGINS', () => {
     const res = await server.inject({
       method: 'OPTIONS',
       url: '/courses',
-      headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
+      headers: {
+        origin: 'http://localhost:5173',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization, content-type',
+      },
     });
     expect(res.statusCode).toBe(200);
     expect(res.headers['access-control-allow-origin']).toBe('http://localhost:5173');
@@ -92,7 +96,10 @@ describe('CORS_ORIGINS', () => {
   });
 
   test('the variable is validated: origins only, comma-separated, or *', () => {
-    expect(loadConfig({ CORS_ORIGINS: 'https://a.example, http://localhost:3001' }).corsOrigins).toEqual(['https://a.example', 'http://localhost:3001']);
+    expect(loadConfig({ CORS_ORIGINS: 'https://a.example, http://localhost:3001' }).corsOrigins).toEqual([
+      'https://a.example',
+      'http://localhost:3001',
+    ]);
     expect(loadConfig({ CORS_ORIGINS: '*' }).corsOrigins).toEqual(['*']);
     expect(loadConfig({}).corsOrigins).toEqual([]);
     expect(loadConfig({ CORS_ORIGINS: '' }).corsOrigins).toEqual([]);

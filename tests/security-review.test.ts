@@ -49,14 +49,24 @@ describe('defect 5: a grader keeps rights over a result only while teaching its 
     const resultId = await makeResult(server, test, student.id, 700, teacher.id);
 
     // While teaching: allowed.
-    const before = await server.inject({ method: 'PUT', url: `/courses/tests/test-results/${resultId}`, payload: { result: 710 }, headers: teacher.headers });
+    const before = await server.inject({
+      method: 'PUT',
+      url: `/courses/tests/test-results/${resultId}`,
+      payload: { result: 710 },
+      headers: teacher.headers,
+    });
     expect(before.statusCode).toBe(200);
 
     // The colleague removes them from the course (through the API, so the credentials cache is evicted).
     const removed = await server.inject({ method: 'DELETE', url: `/users/${teacher.id}/courses/${course}`, headers: colleague.headers });
     expect(removed.statusCode).toBe(204);
 
-    const put = await server.inject({ method: 'PUT', url: `/courses/tests/test-results/${resultId}`, payload: { result: 0 }, headers: teacher.headers });
+    const put = await server.inject({
+      method: 'PUT',
+      url: `/courses/tests/test-results/${resultId}`,
+      payload: { result: 0 },
+      headers: teacher.headers,
+    });
     expect(put.statusCode).toBe(403);
     const del = await server.inject({ method: 'DELETE', url: `/courses/tests/test-results/${resultId}`, headers: teacher.headers });
     expect(del.statusCode).toBe(403);
@@ -138,7 +148,10 @@ describe('admin is exactly "the email is in ADMIN_EMAILS now"', () => {
     const email = uniqueEmail('was-admin');
     const loginAs = async (server: Server, lines: string[]) => {
       await server.inject({ method: 'POST', url: '/login', payload: { email } });
-      const emailToken = lines.map((line) => JSON.parse(line)).filter((line) => line.to === email).at(-1)?.emailToken;
+      const emailToken = lines
+        .map((line) => JSON.parse(line))
+        .filter((line) => line.to === email)
+        .at(-1)?.emailToken;
       const res = await server.inject({ method: 'POST', url: '/authenticate', payload: { email, emailToken } });
       expect(res.statusCode).toBe(200);
       return json(await server.inject({ url: '/profile', headers: { authorization: json(res).token } }));
@@ -180,24 +193,33 @@ describe('defect 4: the SendGrid key never reaches the log', () => {
   test.each([
     ['unreachable', () => closedUrl],
     ['timing out', () => hungUrl],
-  ])('SendGrid %s: /login and an email change answer 503; no log line has the key, a token or the Authorization header', async (_name, url) => {
-    const { server, lines } = await serverWithLog({ SENDGRID_API_KEY: key, SENDGRID_BASE_URL: url() });
-    try {
-      const email = uniqueEmail('nomail');
-      expect((await server.inject({ method: 'POST', url: '/login', payload: { email } })).statusCode).toBe(503);
-      const user = await createUser(server);
-      const put = await server.inject({ method: 'PUT', url: `/users/${user.id}`, payload: { email: uniqueEmail('nomail') }, headers: user.headers });
-      expect(put.statusCode).toBe(503);
+  ])(
+    'SendGrid %s: /login and an email change answer 503; no log line has the key, a token or the Authorization header',
+    async (_name, url) => {
+      const { server, lines } = await serverWithLog({ SENDGRID_API_KEY: key, SENDGRID_BASE_URL: url() });
+      try {
+        const email = uniqueEmail('nomail');
+        expect((await server.inject({ method: 'POST', url: '/login', payload: { email } })).statusCode).toBe(503);
+        const user = await createUser(server);
+        const put = await server.inject({
+          method: 'PUT',
+          url: `/users/${user.id}`,
+          payload: { email: uniqueEmail('nomail') },
+          headers: user.headers,
+        });
+        expect(put.statusCode).toBe(503);
 
-      const log = lines.join('');
-      expect(log).toMatch(/email could not be sent/); // the failure is logged...
-      expect(log).not.toContain(key); // ...without the key,
-      expect(log).not.toMatch(/Bearer SG\./); // the header that carries it,
-      expect(log).not.toMatch(/token is \d{8}/); // or the mail body with the token.
-    } finally {
-      await server.stop();
-    }
-  }, 20_000);
+        const log = lines.join('');
+        expect(log).toMatch(/email could not be sent/); // the failure is logged...
+        expect(log).not.toContain(key); // ...without the key,
+        expect(log).not.toMatch(/Bearer SG\./); // the header that carries it,
+        expect(log).not.toMatch(/token is \d{8}/); // or the mail body with the token.
+      } finally {
+        await server.stop();
+      }
+    },
+    20_000,
+  );
 });
 
 describe('defect 7: a connection dropped during a raw statement is a 503 with Retry-After', () => {
@@ -270,18 +292,38 @@ describe('defect 2: per-user limit on writes for or about others; who may create
     expect(json(limited)).toMatchObject({ statusCode: 429, error: 'Too Many Requests' });
 
     // The same budget: enrolling someone else, adding a test.
-    const enrollOther = await server.inject({ method: 'POST', url: `/users/${victim.id}/courses`, payload: { courseId, role: 'STUDENT' }, headers: harvester.headers });
+    const enrollOther = await server.inject({
+      method: 'POST',
+      url: `/users/${victim.id}/courses`,
+      payload: { courseId, role: 'STUDENT' },
+      headers: harvester.headers,
+    });
     expect(enrollOther.statusCode).toBe(429);
-    const addTest = await server.inject({ method: 'POST', url: `/courses/${courseId}/tests`, payload: { name: 'Q', date: '2026-03-01T10:00:00Z' }, headers: harvester.headers });
+    const addTest = await server.inject({
+      method: 'POST',
+      url: `/courses/${courseId}/tests`,
+      payload: { name: 'Q', date: '2026-03-01T10:00:00Z' },
+      headers: harvester.headers,
+    });
     expect(addTest.statusCode).toBe(429);
     // Bulk grading too (the limit is its first step, before the test is even looked up).
-    const bulk = await server.inject({ method: 'PUT', url: '/courses/tests/1/test-results', payload: [{ studentId: victim.id, result: 1 }], headers: harvester.headers });
+    const bulk = await server.inject({
+      method: 'PUT',
+      url: '/courses/tests/1/test-results',
+      payload: [{ studentId: victim.id, result: 1 }],
+      headers: harvester.headers,
+    });
     expect(bulk.statusCode).toBe(429);
 
     // Reads and enrolling yourself do not count; another user has their own budget.
     expect((await server.inject({ url: `/courses/${courseId}`, headers: harvester.headers })).statusCode).toBe(200);
     const other = await makeCourse(server, victim);
-    const enrollSelf = await server.inject({ method: 'POST', url: `/users/${harvester.id}/courses`, payload: { courseId: other, role: 'STUDENT' }, headers: harvester.headers });
+    const enrollSelf = await server.inject({
+      method: 'POST',
+      url: `/users/${harvester.id}/courses`,
+      payload: { courseId: other, role: 'STUDENT' },
+      headers: harvester.headers,
+    });
     expect(enrollSelf.statusCode).toBe(201);
     expect((await createCourse(victim)).statusCode).toBe(201);
   }, 60_000);
@@ -311,7 +353,10 @@ describe('defect 2: the per-user write budget is shared through Redis (REDIS_URL
   beforeAll(async () => {
     const probe = new Redis(redisUrl, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null });
     probe.on('error', () => undefined);
-    available = await probe.connect().then(() => true, () => false);
+    available = await probe.connect().then(
+      () => true,
+      () => false,
+    );
     probe.disconnect();
     if (!available) {
       console.warn(`SKIPPED: no Redis answers at ${redisUrl}; the shared write budget was not tested`);
@@ -367,9 +412,19 @@ describe('defect 3: at most 200 tests per course; responses are bounded', () => 
     const teacher = await createUser(server);
     const course = await makeCourse(server, teacher);
     await server.app.db.test.createMany({
-      data: Array.from({ length: MAX_TESTS_PER_COURSE - 3 }, (_, i) => ({ name: `T${i}`, date: new Date('2026-01-01T00:00:00Z'), courseId: course })),
+      data: Array.from({ length: MAX_TESTS_PER_COURSE - 3 }, (_, i) => ({
+        name: `T${i}`,
+        date: new Date('2026-01-01T00:00:00Z'),
+        courseId: course,
+      })),
     });
-    const post = () => server.inject({ method: 'POST', url: `/courses/${course}/tests`, payload: { name: 'Race', date: '2026-03-01T10:00:00Z' }, headers: teacher.headers });
+    const post = () =>
+      server.inject({
+        method: 'POST',
+        url: `/courses/${course}/tests`,
+        payload: { name: 'Race', date: '2026-03-01T10:00:00Z' },
+        headers: teacher.headers,
+      });
     const statuses = (await Promise.all(Array.from({ length: 8 }, post))).map((res) => res.statusCode).sort();
     expect(statuses).toEqual([201, 201, 201, 409, 409, 409, 409, 409]);
     expect(await server.app.db.test.count({ where: { courseId: course } })).toBe(MAX_TESTS_PER_COURSE);
@@ -380,9 +435,16 @@ describe('defect 3: at most 200 tests per course; responses are bounded', () => 
 
   test(`one course at its limit, every text at its longest (3-byte characters), stays under ${COURSE_RESPONSE_MAX_BYTES / 1000} kB`, async () => {
     const teacher = await createUser(server);
-    const course = await server.app.db.course.create({ data: { name: '€'.repeat(200), courseDetails: '€'.repeat(5000) }, select: { id: true } });
+    const course = await server.app.db.course.create({
+      data: { name: '€'.repeat(200), courseDetails: '€'.repeat(5000) },
+      select: { id: true },
+    });
     await server.app.db.test.createMany({
-      data: Array.from({ length: MAX_TESTS_PER_COURSE }, () => ({ name: '€'.repeat(200), date: new Date('2026-01-01T00:00:00Z'), courseId: course.id })),
+      data: Array.from({ length: MAX_TESTS_PER_COURSE }, () => ({
+        name: '€'.repeat(200),
+        date: new Date('2026-01-01T00:00:00Z'),
+        courseId: course.id,
+      })),
     });
     const res = await server.inject({ url: `/courses/${course.id}`, headers: teacher.headers });
     expect(res.statusCode).toBe(200);
@@ -414,7 +476,10 @@ describe('defect 10: a stranger cannot lock a user out of login from one address
 
     // The owner asks for a token (the stranger's wrong guesses may have spent older ones) and uses it.
     expect((await server.inject({ method: 'POST', url: '/login', payload: { email }, remoteAddress: '10.77.0.1' })).statusCode).toBe(200);
-    const emailToken = lines.map((line) => JSON.parse(line)).filter((line) => line.to === email).at(-1)?.emailToken;
+    const emailToken = lines
+      .map((line) => JSON.parse(line))
+      .filter((line) => line.to === email)
+      .at(-1)?.emailToken;
     expect((await authenticate(email, emailToken, '10.77.0.1')).statusCode).toBe(200);
   });
 

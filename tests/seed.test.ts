@@ -8,7 +8,7 @@ import { createTestServer } from './helpers/server';
 
 const internals = {
   demoEmails: [DEMO.admin.email, ...DEMO.teachers.map((user) => user.email), ...DEMO.students.map((user) => user.email)],
-  teacherEmails: DEMO.teachers.map((user) => user.email) as string[],
+  teacherEmails: DEMO.teachers.map<string>((user) => user.email),
 
   /** Everything the seed owns, in a stable order, with ids (so a second run must reuse the rows). */
   async snapshot(db: Db) {
@@ -35,7 +35,10 @@ const internals = {
             date: true,
             weight: true,
             released: true,
-            results: { select: { id: true, result: true, student: { select: { email: true } }, gradedBy: { select: { email: true } } }, orderBy: { studentId: 'asc' } },
+            results: {
+              select: { id: true, result: true, student: { select: { email: true } }, gradedBy: { select: { email: true } } },
+              orderBy: { studentId: 'asc' },
+            },
           },
           orderBy: { id: 'asc' },
         },
@@ -146,7 +149,9 @@ describe('demo seed', () => {
     expect(logged).toEqual([]);
 
     await seedOnStart(db, { seedDemoData: true, env: 'development' }, logger as never);
-    expect(logged).toEqual([[{ users: 13, courses: 3, enrollments: 21, tests: 6, results: 30 }, expect.stringMatching(/demo data seeded/)]]);
+    expect(logged).toEqual([
+      [{ users: 13, courses: 3, enrollments: 21, tests: 6, results: 30 }, expect.stringMatching(/demo data seeded/)],
+    ]);
     expect((await internals.snapshot(db)).users).toHaveLength(13);
   });
 

@@ -23,14 +23,16 @@ function startEntry(env: NodeJS.ProcessEnv, cwd = projectRoot) {
   const base: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'info', HOST: '127.0.0.1', PORT: '0' };
   delete base.DATABASE_URL; // the test run's own database, set by tests/setup
   const started = Date.now();
-  const child = spawn(process.execPath, [path.join(cwd, 'dist', 'index.js')], { cwd, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [path.join(cwd, 'dist', 'index.js')], {
+    cwd,
+    env: { ...base, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<Run>((resolve) =>
-    child.on('exit', (code) => resolve({ code, stderr, stdout, ms: Date.now() - started })),
-  );
+  const exited = new Promise<Run>((resolve) => child.on('exit', (code) => resolve({ code, stderr, stdout, ms: Date.now() - started })));
   return { child, exited, stdout: () => stdout };
 }
 
@@ -61,7 +63,11 @@ afterAll(() => {
 describe('start-up errors: one line, exit 1, at once', () => {
   test('an invalid setting names the variable', async () => {
     await failsWith('PORT=abc', { PORT: 'abc' }, /^Invalid configuration: "PORT" must be a number .*Configuration/);
-    await failsWith('NODE_ENV=prod', { NODE_ENV: 'prod' }, /^Invalid configuration: "NODE_ENV" must be one of \[development, production, test\]/);
+    await failsWith(
+      'NODE_ENV=prod',
+      { NODE_ENV: 'prod' },
+      /^Invalid configuration: "NODE_ENV" must be one of \[development, production, test\]/,
+    );
   });
 
   test('an unreachable DATABASE_URL says so, without its password', async () => {
@@ -87,7 +93,11 @@ describe('start-up errors: one line, exit 1, at once', () => {
   test('a database that does not exist is named', async () => {
     const server = new URL(process.env.DATABASE_URL as string);
     server.pathname = '/no_such_database_startup_test';
-    await failsWith('DATABASE_URL missing database', { DATABASE_URL: server.toString() }, /^Cannot connect to the database in DATABASE_URL .*: that database does not exist\./);
+    await failsWith(
+      'DATABASE_URL missing database',
+      { DATABASE_URL: server.toString() },
+      /^Cannot connect to the database in DATABASE_URL .*: that database does not exist\./,
+    );
   });
 
   test('a port in use names PORT', async () => {
@@ -95,7 +105,13 @@ describe('start-up errors: one line, exit 1, at once', () => {
     await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
     const { port } = holder.address() as net.AddressInfo;
     try {
-      await failsWith('PORT in use', { PORT: String(port) }, new RegExp(`^PORT ${port} is already in use on 127\\.0\\.0\\.1 \\(another npm start\\?\\): stop that process, or set PORT to a free port\\.$`));
+      await failsWith(
+        'PORT in use',
+        { PORT: String(port) },
+        new RegExp(
+          `^PORT ${port} is already in use on 127\\.0\\.0\\.1 \\(another npm start\\?\\): stop that process, or set PORT to a free port\\.$`,
+        ),
+      );
     } finally {
       holder.close();
     }
@@ -113,7 +129,9 @@ describe('start-up errors: one line, exit 1, at once', () => {
       await failsWith(
         'stale lock file',
         {},
-        new RegExp(`^The embedded PostgreSQL in ${dataDir} has a lock file naming process ${process.pid}, which is not PostgreSQL .*: delete ${dataDir}/postmaster\\.pid and start again\\.$`),
+        new RegExp(
+          `^The embedded PostgreSQL in ${dataDir} has a lock file naming process ${process.pid}, which is not PostgreSQL .*: delete ${dataDir}/postmaster\\.pid and start again\\.$`,
+        ),
         checkout,
       );
     } finally {

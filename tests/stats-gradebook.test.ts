@@ -100,7 +100,7 @@ describe('stats and gradebook', () => {
       course = await makeCourse(server, teacher, 'Gradebook');
       tests = [await makeTest(server, course, 'T1'), await makeTest(server, course, '=cmd|calc')];
       students = [await createUser(server), await createUser(server)];
-      await db.user.update({ where: { id: students[0].id }, data: { firstName: 'Ann, "the brain"', lastName: 'O\'Neil' } });
+      await db.user.update({ where: { id: students[0].id }, data: { firstName: 'Ann, "the brain"', lastName: "O'Neil" } });
       for (const student of students) {
         await enroll(server, student.id, course);
       }
@@ -149,14 +149,37 @@ describe('stats and gradebook', () => {
       expect(res.headers['content-type']).toMatch(/^text\/csv/);
       expect(res.headers['content-disposition']).toMatch(/attachment; filename=".*\.csv"/);
       const rows: string[][] = parse(res.payload);
-      expect(rows[0]).toEqual(['id', 'email', 'firstName', 'lastName', `T1 (#${tests[0]})`, `'=cmd|calc (#${tests[1]})`, 'average', 'finalGrade', 'letter']);
+      expect(rows[0]).toEqual([
+        'id',
+        'email',
+        'firstName',
+        'lastName',
+        `T1 (#${tests[0]})`,
+        `'=cmd|calc (#${tests[1]})`,
+        'average',
+        'finalGrade',
+        'letter',
+      ]);
       expect(rows).toHaveLength(3);
-      expect(rows[1]).toEqual([String(students[0].id), students[0].email, 'Ann, "the brain"', "O'Neil", '800', '905', '852.5', '852.5', 'B']);
+      expect(rows[1]).toEqual([
+        String(students[0].id),
+        students[0].email,
+        'Ann, "the brain"',
+        "O'Neil",
+        '800',
+        '905',
+        '852.5',
+        '852.5',
+        'B',
+      ]);
       expect(rows[2]).toEqual([String(students[1].id), students[1].email, 'Test', 'User', '600', '', '600', '600', 'D']);
     });
 
     test('Accept with parameters (text/csv; charset=utf-8, as the OpenAPI document names it) is CSV too', async () => {
-      const res = await server.inject({ url: `/courses/${course}/gradebook`, headers: { ...teacher.headers, accept: 'text/csv; charset=utf-8' } });
+      const res = await server.inject({
+        url: `/courses/${course}/gradebook`,
+        headers: { ...teacher.headers, accept: 'text/csv; charset=utf-8' },
+      });
       expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
     });
 

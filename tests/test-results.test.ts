@@ -6,7 +6,12 @@ describe('test results', () => {
   const ctx = useWorld();
 
   const post = (testId: number, headers: object | undefined, payload: object) =>
-    ctx.server.inject({ method: 'POST', url: `/courses/tests/${testId}/test-results`, headers: headers as Record<string, string>, payload });
+    ctx.server.inject({
+      method: 'POST',
+      url: `/courses/tests/${testId}/test-results`,
+      headers: headers as Record<string, string>,
+      payload,
+    });
 
   describe('POST /courses/tests/{testId}/test-results', () => {
     test('the teacher records a result; the grader is the caller', async () => {
@@ -83,9 +88,15 @@ describe('test results', () => {
     });
 
     test('students get 403, admins 200, unknown test 404', async () => {
-      expect((await ctx.server.inject({ url: `/courses/tests/${ctx.w.test}/test-results`, headers: ctx.w.student.headers })).statusCode).toBe(403);
-      expect((await ctx.server.inject({ url: `/courses/tests/${ctx.w.test}/test-results`, headers: ctx.w.admin.headers })).statusCode).toBe(200);
-      expect((await ctx.server.inject({ url: '/courses/tests/2147483647/test-results', headers: ctx.w.admin.headers })).statusCode).toBe(404);
+      expect(
+        (await ctx.server.inject({ url: `/courses/tests/${ctx.w.test}/test-results`, headers: ctx.w.student.headers })).statusCode,
+      ).toBe(403);
+      expect((await ctx.server.inject({ url: `/courses/tests/${ctx.w.test}/test-results`, headers: ctx.w.admin.headers })).statusCode).toBe(
+        200,
+      );
+      expect((await ctx.server.inject({ url: '/courses/tests/2147483647/test-results', headers: ctx.w.admin.headers })).statusCode).toBe(
+        404,
+      );
     });
   });
 
@@ -93,19 +104,34 @@ describe('test results', () => {
     test('having graded a result gives no right without teaching the course (security review)', async () => {
       const grader = await createUser(ctx.server);
       const id = await makeResult(ctx.server, await makeTest(ctx.server, ctx.w.course), ctx.w.student.id, 300, grader.id);
-      const res = await ctx.server.inject({ method: 'PUT', url: `/courses/tests/test-results/${id}`, headers: grader.headers, payload: { result: 350 } });
+      const res = await ctx.server.inject({
+        method: 'PUT',
+        url: `/courses/tests/test-results/${id}`,
+        headers: grader.headers,
+        payload: { result: 350 },
+      });
       expect(res.statusCode).toBe(403);
-      expect((await ctx.server.inject({ method: 'DELETE', url: `/courses/tests/test-results/${id}`, headers: grader.headers })).statusCode).toBe(403);
+      expect(
+        (await ctx.server.inject({ method: 'DELETE', url: `/courses/tests/test-results/${id}`, headers: grader.headers })).statusCode,
+      ).toBe(403);
     });
 
     test('a teacher of the course corrects and deletes; the student and other teachers get 403', async () => {
       const id = await makeResult(ctx.server, await makeTest(ctx.server, ctx.w.course), ctx.w.student.id, 300, null);
       const url = `/courses/tests/test-results/${id}`;
-      expect((await ctx.server.inject({ method: 'PUT', url, headers: ctx.w.student.headers, payload: { result: 1000 } })).statusCode).toBe(403);
-      expect((await ctx.server.inject({ method: 'PUT', url, headers: ctx.w.otherTeacher.headers, payload: { result: 1000 } })).statusCode).toBe(403);
+      expect((await ctx.server.inject({ method: 'PUT', url, headers: ctx.w.student.headers, payload: { result: 1000 } })).statusCode).toBe(
+        403,
+      );
+      expect(
+        (await ctx.server.inject({ method: 'PUT', url, headers: ctx.w.otherTeacher.headers, payload: { result: 1000 } })).statusCode,
+      ).toBe(403);
       expect((await ctx.server.inject({ method: 'DELETE', url, headers: ctx.w.student.headers })).statusCode).toBe(403);
-      expect((await ctx.server.inject({ method: 'PUT', url, headers: ctx.w.teacher.headers, payload: { result: 1001 } })).statusCode).toBe(400);
-      expect((await ctx.server.inject({ method: 'PUT', url, headers: ctx.w.teacher.headers, payload: { result: 400 } })).statusCode).toBe(200);
+      expect((await ctx.server.inject({ method: 'PUT', url, headers: ctx.w.teacher.headers, payload: { result: 1001 } })).statusCode).toBe(
+        400,
+      );
+      expect((await ctx.server.inject({ method: 'PUT', url, headers: ctx.w.teacher.headers, payload: { result: 400 } })).statusCode).toBe(
+        200,
+      );
       expect((await ctx.server.inject({ method: 'DELETE', url, headers: ctx.w.teacher.headers })).statusCode).toBe(204);
       expect(await ctx.server.app.db.testResult.count({ where: { id } })).toBe(0);
       expect((await ctx.server.inject({ method: 'DELETE', url, headers: ctx.w.admin.headers })).statusCode).toBe(404);
@@ -113,22 +139,31 @@ describe('test results', () => {
     });
 
     test('bad ids → 400', async () => {
-      expect((await ctx.server.inject({ method: 'DELETE', url: '/courses/tests/test-results/2147483648', headers: ctx.w.admin.headers })).statusCode).toBe(400);
+      expect(
+        (await ctx.server.inject({ method: 'DELETE', url: '/courses/tests/test-results/2147483648', headers: ctx.w.admin.headers }))
+          .statusCode,
+      ).toBe(400);
     });
   });
 
   describe('GET /users/{userId}/test-results', () => {
-    test("a student reads their own results; others get 403; admins 200", async () => {
+    test('a student reads their own results; others get 403; admins 200', async () => {
       const res = await ctx.server.inject({ url: `/users/${ctx.w.student.id}/test-results`, headers: ctx.w.student.headers });
       expect(res.statusCode).toBe(200);
       const body = json(res);
       expect(body.length).toBeGreaterThanOrEqual(1);
       expect(body.every((r: { studentId: number }) => r.studentId === ctx.w.student.id)).toBe(true);
       expect(body).toContainEqual(expect.objectContaining({ id: ctx.w.result, result: 800, testId: ctx.w.test }));
-      expect((await ctx.server.inject({ url: `/users/${ctx.w.student.id}/test-results`, headers: ctx.w.teacher.headers })).statusCode).toBe(403);
-      expect((await ctx.server.inject({ url: `/users/${ctx.w.student.id}/test-results`, headers: ctx.w.admin.headers })).statusCode).toBe(200);
+      expect((await ctx.server.inject({ url: `/users/${ctx.w.student.id}/test-results`, headers: ctx.w.teacher.headers })).statusCode).toBe(
+        403,
+      );
+      expect((await ctx.server.inject({ url: `/users/${ctx.w.student.id}/test-results`, headers: ctx.w.admin.headers })).statusCode).toBe(
+        200,
+      );
       expect((await ctx.server.inject({ url: '/users/2147483647/test-results', headers: ctx.w.admin.headers })).statusCode).toBe(404);
-      expect((await ctx.server.inject({ url: `/users/${ctx.w.student.id}/test-results?take=1`, headers: ctx.w.student.headers })).payload).toMatch(/^\[\{[^\]]*\}\]$/);
+      expect(
+        (await ctx.server.inject({ url: `/users/${ctx.w.student.id}/test-results?take=1`, headers: ctx.w.student.headers })).payload,
+      ).toMatch(/^\[\{[^\]]*\}\]$/);
     });
   });
 });

@@ -8,7 +8,12 @@ describe('tests', () => {
     const payload = { name: 'Final', date: '2026-06-30T10:00:00.000Z' };
 
     test('the teacher adds a test', async () => {
-      const res = await ctx.server.inject({ method: 'POST', url: `/courses/${ctx.w.course}/tests`, headers: ctx.w.teacher.headers, payload });
+      const res = await ctx.server.inject({
+        method: 'POST',
+        url: `/courses/${ctx.w.course}/tests`,
+        headers: ctx.w.teacher.headers,
+        payload,
+      });
       expect(res.statusCode).toBe(201);
       expect(json(res)).toEqual({
         id: expect.any(Number),
@@ -27,7 +32,9 @@ describe('tests', () => {
       expect((await ctx.server.inject({ method: 'POST', url, headers: ctx.w.student.headers, payload })).statusCode).toBe(403);
       expect((await ctx.server.inject({ method: 'POST', url, headers: ctx.w.otherTeacher.headers, payload })).statusCode).toBe(403);
       expect((await ctx.server.inject({ method: 'POST', url, headers: ctx.w.admin.headers, payload })).statusCode).toBe(201);
-      expect((await ctx.server.inject({ method: 'POST', url: '/courses/2147483647/tests', headers: ctx.w.student.headers, payload })).statusCode).toBe(404);
+      expect(
+        (await ctx.server.inject({ method: 'POST', url: '/courses/2147483647/tests', headers: ctx.w.student.headers, payload })).statusCode,
+      ).toBe(404);
       expect((await ctx.server.inject({ method: 'POST', url, payload })).statusCode).toBe(401);
     });
 
@@ -38,7 +45,12 @@ describe('tests', () => {
       [{ date: '2026-01-01' }, /name/],
       [{ name: 'x', date: '2026-01-01', courseId: 1 }, /courseId/],
     ])('400 for %j', async (body, field) => {
-      const res = await ctx.server.inject({ method: 'POST', url: `/courses/${ctx.w.course}/tests`, headers: ctx.w.teacher.headers, payload: body });
+      const res = await ctx.server.inject({
+        method: 'POST',
+        url: `/courses/${ctx.w.course}/tests`,
+        headers: ctx.w.teacher.headers,
+        payload: body,
+      });
       expect(res.statusCode).toBe(400);
       expect(json(res).message).toMatch(field);
     });
@@ -74,10 +86,23 @@ describe('tests', () => {
 
     test('a teacher of another course gets 403; empty update 400; unknown 404', async () => {
       const url = `/courses/tests/${ctx.w.test}`;
-      expect((await ctx.server.inject({ method: 'PUT', url, headers: ctx.w.otherTeacher.headers, payload: { name: 'x' } })).statusCode).toBe(403);
-      expect((await ctx.server.inject({ method: 'PUT', url, headers: ctx.w.student.headers, payload: { name: 'x' } })).statusCode).toBe(403);
+      expect(
+        (await ctx.server.inject({ method: 'PUT', url, headers: ctx.w.otherTeacher.headers, payload: { name: 'x' } })).statusCode,
+      ).toBe(403);
+      expect((await ctx.server.inject({ method: 'PUT', url, headers: ctx.w.student.headers, payload: { name: 'x' } })).statusCode).toBe(
+        403,
+      );
       expect((await ctx.server.inject({ method: 'PUT', url, headers: ctx.w.teacher.headers, payload: {} })).statusCode).toBe(400);
-      expect((await ctx.server.inject({ method: 'PUT', url: '/courses/tests/2147483647', headers: ctx.w.student.headers, payload: { name: 'x' } })).statusCode).toBe(404);
+      expect(
+        (
+          await ctx.server.inject({
+            method: 'PUT',
+            url: '/courses/tests/2147483647',
+            headers: ctx.w.student.headers,
+            payload: { name: 'x' },
+          })
+        ).statusCode,
+      ).toBe(404);
       expect(json(await ctx.server.inject({ url, headers: ctx.w.student.headers })).name).toBe('Midterm');
     });
   });
@@ -86,12 +111,16 @@ describe('tests', () => {
     test('the teacher deletes a test and its results', async () => {
       const test = await makeTest(ctx.server, ctx.w.course, 'Gone');
       await makeResult(ctx.server, test, ctx.w.student.id, 500, ctx.w.teacher.id);
-      expect((await ctx.server.inject({ method: 'DELETE', url: `/courses/tests/${test}`, headers: ctx.w.student.headers })).statusCode).toBe(403);
+      expect(
+        (await ctx.server.inject({ method: 'DELETE', url: `/courses/tests/${test}`, headers: ctx.w.student.headers })).statusCode,
+      ).toBe(403);
       const res = await ctx.server.inject({ method: 'DELETE', url: `/courses/tests/${test}`, headers: ctx.w.teacher.headers });
       expect(res.statusCode).toBe(204);
       expect(await ctx.server.app.db.testResult.count({ where: { testId: test } })).toBe(0);
       expect((await ctx.server.inject({ url: `/courses/tests/${test}`, headers: ctx.w.student.headers })).statusCode).toBe(404);
-      expect((await ctx.server.inject({ method: 'DELETE', url: `/courses/tests/${test}`, headers: ctx.w.admin.headers })).statusCode).toBe(404);
+      expect((await ctx.server.inject({ method: 'DELETE', url: `/courses/tests/${test}`, headers: ctx.w.admin.headers })).statusCode).toBe(
+        404,
+      );
     });
   });
 });

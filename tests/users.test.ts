@@ -23,7 +23,17 @@ describe('users', () => {
     expect(res.statusCode).toBe(200);
     const body = json(res);
     expect(body).toMatchObject({ id: alice.id, email: alice.email, isAdmin: false });
-    expect(Object.keys(body).sort()).toEqual(['createdAt', 'email', 'firstName', 'id', 'isAdmin', 'lastName', 'pendingEmail', 'social', 'updatedAt']);
+    expect(Object.keys(body).sort()).toEqual([
+      'createdAt',
+      'email',
+      'firstName',
+      'id',
+      'isAdmin',
+      'lastName',
+      'pendingEmail',
+      'social',
+      'updatedAt',
+    ]);
     expect((await server.inject('/profile')).statusCode).toBe(401);
   });
 
@@ -47,7 +57,12 @@ describe('users', () => {
     expect(json(created)).toMatchObject({ email, firstName: 'Grace', social: { github: 'grace' }, isAdmin: false });
     const duplicate = await server.inject({ method: 'POST', url: '/users', payload: { email }, headers: admin.headers });
     expect(duplicate.statusCode).toBe(409);
-    const escalation = await server.inject({ method: 'POST', url: '/users', payload: { email: uniqueEmail(), isAdmin: true }, headers: admin.headers });
+    const escalation = await server.inject({
+      method: 'POST',
+      url: '/users',
+      payload: { email: uniqueEmail(), isAdmin: true },
+      headers: admin.headers,
+    });
     expect(escalation.statusCode).toBe(400);
     expect(json(escalation).message).toMatch(/isAdmin/);
   });
@@ -65,7 +80,12 @@ describe('users', () => {
   });
 
   test('PUT /users/{id}: updates names and email; 409 on a taken email; isAdmin never settable', async () => {
-    const res = await server.inject({ method: 'PUT', url: `/users/${alice.id}`, payload: { firstName: 'Alice', social: { web: 'https://a.example' } }, headers: alice.headers });
+    const res = await server.inject({
+      method: 'PUT',
+      url: `/users/${alice.id}`,
+      payload: { firstName: 'Alice', social: { web: 'https://a.example' } },
+      headers: alice.headers,
+    });
     expect(res.statusCode).toBe(200);
     expect(json(res)).toMatchObject({ id: alice.id, firstName: 'Alice', social: { web: 'https://a.example' } });
     const taken = await server.inject({ method: 'PUT', url: `/users/${alice.id}`, payload: { email: bob.email }, headers: alice.headers });
@@ -73,9 +93,14 @@ describe('users', () => {
     const escalate = await server.inject({ method: 'PUT', url: `/users/${alice.id}`, payload: { isAdmin: true }, headers: alice.headers });
     expect(escalate.statusCode).toBe(400);
     expect(json(await server.inject({ url: '/profile', headers: alice.headers })).isAdmin).toBe(false);
-    expect((await server.inject({ method: 'PUT', url: `/users/${bob.id}`, payload: { firstName: 'x' }, headers: alice.headers })).statusCode).toBe(403);
+    expect(
+      (await server.inject({ method: 'PUT', url: `/users/${bob.id}`, payload: { firstName: 'x' }, headers: alice.headers })).statusCode,
+    ).toBe(403);
     expect((await server.inject({ method: 'PUT', url: `/users/${alice.id}`, payload: {}, headers: alice.headers })).statusCode).toBe(400);
-    expect((await server.inject({ method: 'PUT', url: `/users/${alice.id}`, payload: { firstName: 'x'.repeat(101) }, headers: alice.headers })).statusCode).toBe(400);
+    expect(
+      (await server.inject({ method: 'PUT', url: `/users/${alice.id}`, payload: { firstName: 'x'.repeat(101) }, headers: alice.headers }))
+        .statusCode,
+    ).toBe(400);
   });
 
   describe('DELETE /users/{id}', () => {
@@ -107,7 +132,10 @@ describe('users', () => {
 
     test('deleting a grader keeps the grades they gave (grader becomes null)', async () => {
       const resultId = (
-        await server.app.db.testResult.create({ data: { testId: world.test, studentId: world.student2.id, result: 650, graderId: world.teacher.id }, select: { id: true } })
+        await server.app.db.testResult.create({
+          data: { testId: world.test, studentId: world.student2.id, result: 650, graderId: world.teacher.id },
+          select: { id: true },
+        })
       ).id;
       const res = await server.inject({ method: 'DELETE', url: `/users/${world.teacher.id}`, headers: world.admin.headers });
       expect(res.statusCode).toBe(204);
@@ -116,7 +144,9 @@ describe('users', () => {
     });
 
     test('a missing user is 404 (admin)', async () => {
-      expect((await server.inject({ method: 'DELETE', url: `/users/${world.teacher.id}`, headers: world.admin.headers })).statusCode).toBe(404);
+      expect((await server.inject({ method: 'DELETE', url: `/users/${world.teacher.id}`, headers: world.admin.headers })).statusCode).toBe(
+        404,
+      );
     });
   });
 });

@@ -37,7 +37,10 @@ describe('validation messages name the payload schema', () => {
     expect(routes.length).toBeGreaterThanOrEqual(10);
     for (const route of routes) {
       const res = await notAnObject(route.method, route.path.replace(/\{\w+\}/g, '1'));
-      expect({ route: `${route.method} ${route.path}`, status: res.statusCode }).toEqual({ route: `${route.method} ${route.path}`, status: 400 });
+      expect({ route: `${route.method} ${route.path}`, status: res.statusCode }).toEqual({
+        route: `${route.method} ${route.path}`,
+        status: 400,
+      });
       // Bulk grading's body is an array (of rows), every other payload an object.
       expect(json(res).message).toMatch(/^"[A-Z]\w+" must be (of type object|an array\b.*)$/);
     }

@@ -125,7 +125,11 @@ export interface ReleaseMailer extends ReleaseNotifier {
  * connections at once). A failed send is logged with its message and code only; it never reaches
  * the request, which has already been answered, and never undoes the release.
  */
-export function createReleaseNotifier(mailer: Pick<LoginMailer, 'sendResultsReleased'>, logger: Pick<Logger, 'info' | 'error'>, concurrency = 8): ReleaseMailer {
+export function createReleaseNotifier(
+  mailer: Pick<LoginMailer, 'sendResultsReleased'>,
+  logger: Pick<Logger, 'info' | 'error'>,
+  concurrency = 8,
+): ReleaseMailer {
   const limit = pLimit(concurrency);
   const pending = new Set<Promise<void>>();
   return {

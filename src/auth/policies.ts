@@ -145,8 +145,9 @@ export const teachesTestCourse = policy('teachers of the course only', (request:
  * The caller teaches the course of request.pre.testResult (after testResultFromPath). Having graded
  * it gives no right of its own: a teacher removed from the course loses the results they graded.
  */
-export const teachesResultCourse = policy('teachers of the course only', ({ pre: { testResult } }: StepRequest<{ Pres: Pres<'testResult'> }>) =>
-  teaches(testResult),
+export const teachesResultCourse = policy(
+  'teachers of the course only',
+  ({ pre: { testResult } }: StepRequest<{ Pres: Pres<'testResult'> }>) => teaches(testResult),
 );
 
 /** POST /courses when COURSE_CREATORS=admins: only admins create courses (everyone may by default). */
@@ -182,8 +183,7 @@ Object.defineProperty(limitWritesForOthers.method, 'name', { value: 'limitWrites
 export const mayEnroll = policy(
   'enroll only yourself as STUDENT unless you teach the course',
   (request: StepRequest<{ Params: IdParams<'userId'>; Payload: { courseId: number; role: string }; Pres: Pres<'course'> }>) =>
-    teaches(request.pre.course) ||
-    (request.auth.credentials.userId === request.params.userId && request.payload.role === 'STUDENT'),
+    teaches(request.pre.course) || (request.auth.credentials.userId === request.params.userId && request.payload.role === 'STUDENT'),
 );
 
 /** DELETE /users/{userId}/courses/{courseId} (after enrollmentFromPath): the user themselves or a teacher of the course. */

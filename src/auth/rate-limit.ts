@@ -95,9 +95,12 @@ export function createRateLimiters(redisUrl: string | undefined, keyPrefix = 'rl
 export function clientIp(request: Pick<Request, 'headers' | 'info'>, trustProxy: boolean): string {
   const forwarded = request.headers['x-forwarded-for'];
   if (trustProxy && typeof forwarded === 'string') {
-    const hops = forwarded.split(',').map((hop) => hop.trim()).filter(Boolean);
+    const hops = forwarded
+      .split(',')
+      .map((hop) => hop.trim())
+      .filter(Boolean);
     if (hops.length) {
-      return hops[hops.length - 1] as string;
+      return hops[hops.length - 1];
     }
   }
   return request.info.remoteAddress;

@@ -106,7 +106,10 @@ export class CredentialsCache {
   }
 
   /** Loads through `load` on a miss; caches the result unless an eviction happened meanwhile. */
-  load(tokenId: number, load: () => Promise<{ credentials: Credentials; tokenExpiresAt: Date } | undefined>): Promise<Credentials | undefined> {
+  load(
+    tokenId: number,
+    load: () => Promise<{ credentials: Credentials; tokenExpiresAt: Date } | undefined>,
+  ): Promise<Credentials | undefined> {
     const cached = this.get(tokenId);
     if (cached) {
       return Promise.resolve(cached);

@@ -31,6 +31,9 @@ export async function openDefaultDatabase(
     await embedded.stop();
     throw err;
   }
-  logger.info({ databaseUrl: embedded.url, dataDir: embedded.dataDir }, 'DATABASE_URL is not set: the embedded PostgreSQL is up and migrated');
+  logger.info(
+    { databaseUrl: embedded.url, dataDir: embedded.dataDir },
+    'DATABASE_URL is not set: the embedded PostgreSQL is up and migrated',
+  );
   return { url: embedded.url, embedded };
 }

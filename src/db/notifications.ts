@@ -180,7 +180,10 @@ export class NotificationListener {
     }
     const delay = Math.min(this.options.reconnectMaxMs, internals.firstBackoffMs * 2 ** this.attempt);
     this.attempt++;
-    this.options.logger.warn({ err: { message: err.message }, retryInMs: delay }, 'notification listener: connection lost, caches bypassed until it is back');
+    this.options.logger.warn(
+      { err: { message: err.message }, retryInMs: delay },
+      'notification listener: connection lost, caches bypassed until it is back',
+    );
     this.reconnectTimer = setTimeout(() => void this.connect(), delay * (0.8 + Math.random() * 0.4));
     this.reconnectTimer.unref();
   }

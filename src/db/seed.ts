@@ -218,11 +218,7 @@ export async function seedDemoData(db: Db): Promise<SeedSummary> {
  * Start-up hook (src/index.ts): SEED_DEMO_DATA=true seeds; otherwise an empty database gets one
  * info line saying how to load the demo data (not in production).
  */
-export async function seedOnStart(
-  db: Db,
-  config: Pick<Config, 'seedDemoData' | 'env'>,
-  logger: Pick<Logger, 'info'>,
-): Promise<void> {
+export async function seedOnStart(db: Db, config: Pick<Config, 'seedDemoData' | 'env'>, logger: Pick<Logger, 'info'>): Promise<void> {
   if (config.seedDemoData) {
     const summary = await seedDemoData(db);
     logger.info(summary, 'SEED_DEMO_DATA: demo data seeded (admin@example.com is an admin when ADMIN_EMAILS lists it)');

@@ -10,7 +10,13 @@ import { BODY_ERRORS, documented } from './route';
 
 const scaleEntry = Joi.object({
   letter: text.trim().min(1).max(5).required(),
-  min: Joi.number().integer().min(0).max(1000).meta({ format: 'int32' }).required().description('Lowest final grade (result units) with this letter'),
+  min: Joi.number()
+    .integer()
+    .min(0)
+    .max(1000)
+    .meta({ format: 'int32' })
+    .required()
+    .description('Lowest final grade (result units) with this letter'),
 })
   .messages({ 'object.base': '"gradingScale" entries must be objects with a letter and a min' })
   .label('GradeLetterInput');
@@ -57,7 +63,11 @@ export const coursesPlugin: Plugin<void> = {
       path: '/courses',
       options: {
         description: 'List courses, each with its tests',
-        ...documented('courses', { 200: { description: 'Courses by id', schema: Joi.array().items(courseSchema).max(100).label('Courses') } }, [400]),
+        ...documented(
+          'courses',
+          { 200: { description: 'Courses by id', schema: Joi.array().items(courseSchema).max(100).label('Courses') } },
+          [400],
+        ),
         validate: { query: listQuery },
       },
       handler: (request) => courses.listCourses(db, request.query),

@@ -53,7 +53,8 @@ const internals = {
         type: 'http',
         scheme: 'bearer',
         bearerFormat: 'JWT',
-        description: 'The JWT from POST /authenticate (HS256, expires after 12 hours, revoked by POST /logout; following RFC8725 JWT best practices).',
+        description:
+          'The JWT from POST /authenticate (HS256, expires after 12 hours, revoked by POST /logout; following RFC8725 JWT best practices).',
       },
     },
     security: [{ jwt: [] }],

@@ -40,7 +40,11 @@ export const enrollmentPlugin: Plugin<void> = {
       path: '/users/{userId}/courses',
       options: {
         description: "The courses a user is enrolled in, each with the user's role (yourself, admins)",
-        ...documented('enrollment', { 200: { description: 'Courses by id, with role', schema: Joi.array().items(userCourseSchema).max(100).label('UserCourses') } }, [400, 403, 404]),
+        ...documented(
+          'enrollment',
+          { 200: { description: 'Courses by id, with role', schema: Joi.array().items(userCourseSchema).max(100).label('UserCourses') } },
+          [400, 403, 404],
+        ),
         validate: { params: idParams('userId'), query: listQuery },
         pre: [userFromPath, isSelf],
       },

@@ -47,7 +47,11 @@ export const feedbackPlugin: Plugin<void> = {
       path: '/courses/{courseId}/feedback',
       options: {
         description: "A course's feedback (teachers of the course, admins)",
-        ...documented('feedback', { 200: { description: 'Feedback by id', schema: Joi.array().items(feedbackSchema).max(100).label('FeedbackList') } }, [400, 403, 404]),
+        ...documented(
+          'feedback',
+          { 200: { description: 'Feedback by id', schema: Joi.array().items(feedbackSchema).max(100).label('FeedbackList') } },
+          [400, 403, 404],
+        ),
         validate: { params: internals.params, query: listQuery },
         pre: [courseFromPath, teachesCourse],
       },

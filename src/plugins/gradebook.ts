@@ -17,7 +17,7 @@ const internals = {
   wantsCsv(request: Pick<Request, 'headers'>): boolean {
     // @hapi/accept answers with the client's parameters (`text/csv;charset=utf-8`): compare the type only.
     const type = Accept.mediaType(request.headers.accept as string | undefined, ['application/json', 'text/csv']);
-    return type.split(';')[0]!.trim() === 'text/csv';
+    return type.split(';')[0].trim() === 'text/csv';
   },
 
   /** Spreadsheets run cells starting with = + - @ as formulas: neutralise them (CSV injection). */
@@ -68,7 +68,13 @@ const internals = {
   },
 
   /** JSON, or CSV as an attachment when the client prefers it: one negotiation for every report. */
-  negotiate<T extends object>(request: Pick<Request, 'headers'>, h: Pick<ResponseToolkit, 'response'>, body: T, toCsv: (body: T) => string, filename: string) {
+  negotiate<T extends object>(
+    request: Pick<Request, 'headers'>,
+    h: Pick<ResponseToolkit, 'response'>,
+    body: T,
+    toCsv: (body: T) => string,
+    filename: string,
+  ) {
     if (internals.wantsCsv(request)) {
       return h
         .response(toCsv(body))
@@ -93,7 +99,11 @@ export const gradebookPlugin: Plugin<void> = {
       path: '/courses/tests/{testId}/stats',
       options: {
         description: 'Statistics of a test in result units: count, average, min, max, median (teachers of its course, admins)',
-        ...documented('reports', { 200: { description: 'The figures are null when there are no results', schema: statsSchema } }, [400, 403, 404]),
+        ...documented(
+          'reports',
+          { 200: { description: 'The figures are null when there are no results', schema: statsSchema } },
+          [400, 403, 404],
+        ),
         validate: { params: idParams('testId') },
         pre: [testFromPath, teachesTestCourse],
       },
@@ -105,7 +115,17 @@ export const gradebookPlugin: Plugin<void> = {
       options: {
         description:
           "A course's gradebook: its tests and, per student, the results by test id and the average (teachers of the course, admins). `Accept: text/csv` answers CSV, one row per student",
-        ...documented('reports', { 200: { description: 'The gradebook (CSV with `Accept: text/csv`)', schema: gradebookSchema, media: ['application/json', 'text/csv'] } }, [400, 403, 404]),
+        ...documented(
+          'reports',
+          {
+            200: {
+              description: 'The gradebook (CSV with `Accept: text/csv`)',
+              schema: gradebookSchema,
+              media: ['application/json', 'text/csv'],
+            },
+          },
+          [400, 403, 404],
+        ),
         validate: { params: idParams('courseId') },
         pre: [courseFromPath, teachesCourse],
       },
@@ -123,7 +143,13 @@ export const gradebookPlugin: Plugin<void> = {
           "Final grades of a course's students: the weighted mean of their results, rounded half up to one decimal, and its letter (teachers of the course, admins). `?missing=zero` counts weighted past-dated tests without a result as 0. `Accept: text/csv` answers CSV, one row per student",
         ...documented(
           'reports',
-          { 200: { description: 'Students by id with their final grade (CSV with `Accept: text/csv`)', schema: courseGradesSchema, media: ['application/json', 'text/csv'] } },
+          {
+            200: {
+              description: 'Students by id with their final grade (CSV with `Accept: text/csv`)',
+              schema: courseGradesSchema,
+              media: ['application/json', 'text/csv'],
+            },
+          },
           [400, 403, 404],
         ),
         validate: { params: idParams('courseId'), query: internals.gradesQuery },

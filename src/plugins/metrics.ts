@@ -41,7 +41,12 @@ export const metricsPlugin: Plugin<MetricsOptions> = {
     collectDefaultMetrics({ register: registry });
 
     const labelNames = ['method', 'route', 'status'] as const;
-    const requests = new Counter({ name: 'http_requests_total', help: 'HTTP requests by route and status', labelNames, registers: [registry] });
+    const requests = new Counter({
+      name: 'http_requests_total',
+      help: 'HTTP requests by route and status',
+      labelNames,
+      registers: [registry],
+    });
     const duration = new Histogram({
       name: 'http_request_duration_seconds',
       help: 'HTTP request latency by route and status',
@@ -52,7 +57,14 @@ export const metricsPlugin: Plugin<MetricsOptions> = {
     const pool = options.pool;
     if (pool) {
       const poolGauge = (name: string, help: string, read: () => number) =>
-        new Gauge({ name, help, registers: [registry], collect() { this.set(read()); } });
+        new Gauge({
+          name,
+          help,
+          registers: [registry],
+          collect() {
+            this.set(read());
+          },
+        });
       poolGauge('db_pool_connections', 'Open database connections', () => pool.totalCount);
       poolGauge('db_pool_idle_connections', 'Idle database connections', () => pool.idleCount);
       poolGauge('db_pool_waiting_requests', 'Queries waiting for a database connection', () => pool.waitingCount);
@@ -61,7 +73,7 @@ export const metricsPlugin: Plugin<MetricsOptions> = {
     server.events.on('response', (request) => {
       // The route template, not the URL: bounded label values (unknown paths are one series).
       const route = request.route.path === '/{p*}' ? 'unmatched' : request.route.path;
-      const status = Boom.isBoom(request.response) ? request.response.output.statusCode : request.response?.statusCode ?? 0;
+      const status = Boom.isBoom(request.response) ? request.response.output.statusCode : (request.response?.statusCode ?? 0);
       const labels = { method: request.method.toUpperCase(), route, status: String(status) };
       requests.inc(labels);
       duration.observe(labels, (Date.now() - request.info.received) / 1000);
@@ -76,7 +88,13 @@ export const metricsPlugin: Plugin<MetricsOptions> = {
         description: 'Prometheus metrics (METRICS_TOKEN bearer, or an admin)',
         ...documented(
           'status',
-          { 200: { description: 'The Prometheus text exposition format, version 0.0.4', schema: Joi.string(), media: [registry.contentType] } },
+          {
+            200: {
+              description: 'The Prometheus text exposition format, version 0.0.4',
+              schema: Joi.string(),
+              media: [registry.contentType],
+            },
+          },
           [403],
         ),
       },

@@ -68,10 +68,16 @@ const internals = {
   successDescriptions: { 200: 'OK', 201: 'Created', 204: 'No content' } as Record<number, string>,
 
   retryAfter: {
-    'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer', format: 'int32', minimum: 0, maximum: 86400 } },
+    'Retry-After': {
+      description: 'Seconds to wait before retrying',
+      schema: { type: 'integer', format: 'int32', minimum: 0, maximum: 86400 },
+    },
   },
 
-  normalize(status: number, success: Success): { description: string; schema?: Joi.Schema; media?: readonly string[]; headers?: Record<string, unknown> } {
+  normalize(
+    status: number,
+    success: Success,
+  ): { description: string; schema?: Joi.Schema; media?: readonly string[]; headers?: Record<string, unknown> } {
     if (typeof success === 'string') {
       return { description: success };
     }

@@ -13,7 +13,10 @@ export const statusPlugin: Plugin<void> = {
         path: '/',
         options: {
           description: 'Liveness: the process answers (no database involved)',
-          ...documented('status', { 200: Joi.object({ up: Joi.boolean().required() }).label('Liveness') }, [], { public: true, database: false }),
+          ...documented('status', { 200: Joi.object({ up: Joi.boolean().required() }).label('Liveness') }, [], {
+            public: true,
+            database: false,
+          }),
         },
         handler: () => ({ up: true }),
       },
@@ -22,7 +25,12 @@ export const statusPlugin: Plugin<void> = {
         path: '/ready',
         options: {
           description: 'Readiness: the database answers a query',
-          ...documented('status', { 200: Joi.object({ db: Joi.string().valid('up').label('DatabaseStatus').required() }).label('Readiness') }, [], { public: true }),
+          ...documented(
+            'status',
+            { 200: Joi.object({ db: Joi.string().valid('up').label('DatabaseStatus').required() }).label('Readiness') },
+            [],
+            { public: true },
+          ),
         },
         async handler(request) {
           try {

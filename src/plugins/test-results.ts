@@ -73,7 +73,8 @@ export const testResultsPlugin: Plugin<void> = {
       method: 'PUT',
       path: '/courses/tests/{testId}/test-results',
       options: {
-        description: "Bulk grading: create, update or keep many students' results of a test at once, all or nothing (teachers of its course, admins)",
+        description:
+          "Bulk grading: create, update or keep many students' results of a test at once, all or nothing (teachers of its course, admins)",
         notes: [
           'The body is a JSON array of `{studentId, result}`, or `Content-Type: text/csv` with a header row naming `result` and exactly one of `studentId` or `email` (case-insensitive; a UTF-8 BOM is allowed, blank lines are ignored). 1–1000 rows, at most 512 KiB.',
           'A row creates the result, updates it (the caller becomes the grader) or leaves it unchanged when the value is the same; the answer counts each kind. Each created or updated row appends a history row.',

@@ -8,14 +8,21 @@ import * as tests from '../services/tests';
 import { BODY_ERRORS, documented } from './route';
 
 const fields = {
-  weight: Joi.number().integer().min(0).max(1000).meta({ format: 'int32' }).description('Relative weight in the final grade, 0–1000 (0 = does not count); default 1'),
+  weight: Joi.number()
+    .integer()
+    .min(0)
+    .max(1000)
+    .meta({ format: 'int32' })
+    .description('Relative weight in the final grade, 0–1000 (0 = does not count); default 1'),
   released: Joi.boolean().description('Students see the results only once released; default true. Releasing emails each graded student'),
 };
 
 const internals = {
   params: idParams('testId'),
   createPayload: Joi.object<tests.TestInput, true>({ name: shortText.required(), date: isoDate.required(), ...fields }).label('TestCreate'),
-  updatePayload: Joi.object<Partial<tests.TestInput>, true>({ name: shortText, date: isoDate, ...fields }).min(1).label('TestUpdate'),
+  updatePayload: Joi.object<Partial<tests.TestInput>, true>({ name: shortText, date: isoDate, ...fields })
+    .min(1)
+    .label('TestUpdate'),
 };
 
 type TestRoute = { Params: IdParams<'testId'>; Pres: Pres<'test'> };

@@ -1,10 +1,10 @@
 // Accounts: the caller's profile, and user management (admins, or users acting on themselves).
-import type { Plugin } from "@hapi/hapi";
-import Joi from "joi";
-import { isAdmin, isSelf, userFromPath, type Pres } from "../auth/policies";
-import { LIMITS } from "../auth/rate-limit";
-import { idParams, int32, listQuery, text, timestamp, type IdParams } from "../schemas/common";
-import type { ListQuery } from "../services/types";
+import type { Plugin } from '@hapi/hapi';
+import Joi from 'joi';
+import { isAdmin, isSelf, userFromPath, type Pres } from '../auth/policies';
+import { LIMITS } from '../auth/rate-limit';
+import { idParams, int32, listQuery, text, timestamp, type IdParams } from '../schemas/common';
+import type { ListQuery } from '../services/types';
 import {
   confirmEmailChange,
   createUser,
@@ -15,25 +15,21 @@ import {
   updateUser,
   type NewUser,
   type UserInput,
-} from "../services/users";
-import { BODY_ERRORS, documented } from "./route";
+} from '../services/users';
+import { BODY_ERRORS, documented } from './route';
 
 const name = text.trim().min(1).max(100).allow(null);
-const social = Joi.object()
-  .pattern(text.max(50), text.max(500))
-  .max(20)
-  .allow(null)
-  .label("Social");
+const social = Joi.object().pattern(text.max(50), text.max(500)).max(20).allow(null).label('Social');
 const email = text.trim().email({ tlds: false }).max(254);
 
 const internals = {
-  params: idParams("userId"),
+  params: idParams('userId'),
   createPayload: Joi.object<NewUser, true>({
     email: email.required(),
     firstName: name,
     lastName: name,
     social,
-  }).label("UserCreate"),
+  }).label('UserCreate'),
   updatePayload: Joi.object<UserInput, true>({
     email,
     firstName: name,
@@ -41,7 +37,7 @@ const internals = {
     social,
   })
     .min(1)
-    .label("UserUpdate"),
+    .label('UserUpdate'),
   emailConfirmationPayload: Joi.object<EmailConfirmation, true>({
     emailToken: Joi.string()
       .pattern(/^\d{8}$/)
@@ -49,93 +45,82 @@ const internals = {
       .max(8)
       .required()
       .messages({
-        "string.pattern.base":
-          '"emailToken" must be the 8 digits from the email',
+        'string.pattern.base': '"emailToken" must be the 8 digits from the email',
       }),
-  }).label("EmailConfirmation"),
+  }).label('EmailConfirmation'),
   user: Joi.object({
     id: int32.required(),
     email: Joi.string().max(254).required(),
     firstName: Joi.string().max(100).allow(null).required(),
     lastName: Joi.string().max(100).allow(null).required(),
-    social: Joi.object()
-      .pattern(Joi.string().max(50), Joi.string().max(500))
-      .max(20)
-      .allow(null)
-      .required()
-      .label("SocialLinks"),
+    social: Joi.object().pattern(Joi.string().max(50), Joi.string().max(500)).max(20).allow(null).required().label('SocialLinks'),
     isAdmin: Joi.boolean().required(),
-    pendingEmail: Joi.string()
-      .max(254)
-      .allow(null)
-      .required()
-      .description("A new email awaiting the token mailed to it"),
+    pendingEmail: Joi.string().max(254).allow(null).required().description('A new email awaiting the token mailed to it'),
     createdAt: timestamp.required(),
     updatedAt: timestamp.required(),
-  }).label("User"),
+  }).label('User'),
 };
 
-type UserRoute = { Params: IdParams<"userId">; Pres: Pres<"user"> };
+type UserRoute = { Params: IdParams<'userId'>; Pres: Pres<'user'> };
 
 interface EmailConfirmation {
   readonly emailToken: string;
 }
 
 export const usersPlugin: Plugin<void> = {
-  name: "users",
+  name: 'users',
   register(server) {
     const { db, config, mailer } = server.app;
     server.route({
-      method: "GET",
-      path: "/profile",
+      method: 'GET',
+      path: '/profile',
       options: {
-        description: "The authenticated user",
-        ...documented("users", { 200: internals.user }),
+        description: 'The authenticated user',
+        ...documented('users', { 200: internals.user }),
       },
       handler: (request) => getUser(db, request.auth.credentials.userId),
     });
     server.route<{ Query: ListQuery }>({
-      method: "GET",
-      path: "/users",
+      method: 'GET',
+      path: '/users',
       options: {
-        description: "List users (admin)",
-        ...documented("users", { 200: Joi.array().items(internals.user).max(100).label("Users") }, [400, 403]),
+        description: 'List users (admin)',
+        ...documented('users', { 200: Joi.array().items(internals.user).max(100).label('Users') }, [400, 403]),
         validate: { query: listQuery },
         pre: [isAdmin],
       },
       handler: (request) => listUsers(db, request.query),
     });
     server.route<{ Payload: NewUser }>({
-      method: "POST",
-      path: "/users",
+      method: 'POST',
+      path: '/users',
       options: {
-        description: "Create a user (admin); 409 when the email is taken",
-        ...documented("users", { 201: internals.user }, [...BODY_ERRORS, 403, 409]),
+        description: 'Create a user (admin); 409 when the email is taken',
+        ...documented('users', { 201: internals.user }, [...BODY_ERRORS, 403, 409]),
         validate: { payload: internals.createPayload },
         pre: [isAdmin],
       },
-      handler: async (request, h) =>
-        h.response(await createUser(db, request.payload)).code(201),
+      handler: async (request, h) => h.response(await createUser(db, request.payload)).code(201),
     });
     server.route<UserRoute>({
-      method: "GET",
-      path: "/users/{userId}",
+      method: 'GET',
+      path: '/users/{userId}',
       options: {
-        description: "A user (self or admin)",
-        ...documented("users", { 200: internals.user }, [400, 403, 404]),
+        description: 'A user (self or admin)',
+        ...documented('users', { 200: internals.user }, [400, 403, 404]),
         validate: { params: internals.params },
         pre: [userFromPath, isSelf],
       },
       handler: (request) => request.pre.user,
     });
     server.route<UserRoute & { Payload: UserInput }>({
-      method: "PUT",
-      path: "/users/{userId}",
+      method: 'PUT',
+      path: '/users/{userId}',
       options: {
-        description: "Update a user (self or admin); isAdmin is not settable",
+        description: 'Update a user (self or admin); isAdmin is not settable',
         notes:
-          "An admin changes the email directly. Anyone else keeps the old email: the new one shows as pendingEmail and a token is mailed to it (confirm with POST /users/{userId}/email-confirmation); 409 if another account has it, 503 if the mail cannot be sent, 429 after 5 such mails in 15 minutes.",
-        ...documented("users", { 200: internals.user }, [...BODY_ERRORS, 403, 404, 409, 429]),
+          'An admin changes the email directly. Anyone else keeps the old email: the new one shows as pendingEmail and a token is mailed to it (confirm with POST /users/{userId}/email-confirmation); 409 if another account has it, 503 if the mail cannot be sent, 429 after 5 such mails in 15 minutes.',
+        ...documented('users', { 200: internals.user }, [...BODY_ERRORS, 403, 404, 409, 429]),
         validate: {
           params: internals.params,
           payload: internals.updatePayload,
@@ -149,32 +134,25 @@ export const usersPlugin: Plugin<void> = {
           return updateUser(db, userId, input);
         }
         // Each request mails an address the caller typed: a few per 15 minutes.
-        await server.app.rateLimits.consume([
-          LIMITS.emailChangeMailsPerUser,
-          String(userId),
-        ]);
-        return requestEmailChange(
-          db,
-          config.jwtSecret,
-          userId,
-          { ...input, email: input.email },
-          (to, emailToken) => mailer.sendEmailChangeToken(to, emailToken),
+        await server.app.rateLimits.consume([LIMITS.emailChangeMailsPerUser, String(userId)]);
+        return requestEmailChange(db, config.jwtSecret, userId, { ...input, email: input.email }, (to, emailToken) =>
+          mailer.sendEmailChangeToken(to, emailToken),
         );
       },
     });
     server.route<UserRoute & { Payload: EmailConfirmation }>({
-      method: "POST",
-      path: "/users/{userId}/email-confirmation",
+      method: 'POST',
+      path: '/users/{userId}/email-confirmation',
       options: {
-        description:
-          "Confirm a pending email change with the token mailed to the new address (self)",
-        notes:
-          "The new address becomes the email, and every other session (API token) of the user is revoked.",
-        ...documented(
-          "users",
-          { 200: { description: "The user with the new email", schema: internals.user } },
-          [...BODY_ERRORS, [401, "Missing or invalid JWT, or a wrong or expired email token"], 403, 404, 409],
-        ),
+        description: 'Confirm a pending email change with the token mailed to the new address (self)',
+        notes: 'The new address becomes the email, and every other session (API token) of the user is revoked.',
+        ...documented('users', { 200: { description: 'The user with the new email', schema: internals.user } }, [
+          ...BODY_ERRORS,
+          [401, 'Missing or invalid JWT, or a wrong or expired email token'],
+          403,
+          404,
+          409,
+        ]),
         validate: {
           params: internals.params,
           payload: internals.emailConfirmationPayload,
@@ -183,23 +161,16 @@ export const usersPlugin: Plugin<void> = {
       },
       handler: async (request) => {
         const { userId } = request.params;
-        const user = await confirmEmailChange(
-          db,
-          config.jwtSecret,
-          userId,
-          request.payload.emailToken,
-          request.auth.credentials.tokenId,
-        );
+        const user = await confirmEmailChange(db, config.jwtSecret, userId, request.payload.emailToken, request.auth.credentials.tokenId);
         return user; // the revoked sessions stop on every instance (tokens trigger, src/auth/strategy.ts)
       },
     });
     server.route<UserRoute>({
-      method: "DELETE",
-      path: "/users/{userId}",
+      method: 'DELETE',
+      path: '/users/{userId}',
       options: {
-        description:
-          "Delete a user with their tokens, enrollments, feedback and received results (self or admin)",
-        ...documented("users", { 204: "Deleted" }, [...BODY_ERRORS, 403, 404]),
+        description: 'Delete a user with their tokens, enrollments, feedback and received results (self or admin)',
+        ...documented('users', { 204: 'Deleted' }, [...BODY_ERRORS, 403, 404]),
         validate: { params: internals.params },
         pre: [userFromPath, isSelf],
       },

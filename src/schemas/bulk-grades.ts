@@ -69,7 +69,7 @@ const internals = {
     const names = header.map((name) => name.toLowerCase());
     const column = (name: string) => names.indexOf(name.toLowerCase());
     const [resultAt, idAt, emailAt] = [column('result'), column('studentId'), column('email')];
-    if (resultAt < 0 || (idAt < 0) === (emailAt < 0)) {
+    if (resultAt < 0 || idAt < 0 === emailAt < 0) {
       return 'the CSV header must name "result" and exactly one of "studentId" or "email"';
     }
     if (names.filter((name) => name === 'result' || name === 'studentid' || name === 'email').length > 2) {
@@ -135,9 +135,7 @@ export const bulkGradesPayload = Joi.alternatives()
           .label('BulkGradeRow'),
         // Any other object, string, number or boolean reaches fromJson too, to be reported with its row
         // number (a nested array or null is refused here, naming its 0-based index).
-        Joi.alternatives()
-          .try(Joi.object().unknown(true), Joi.string().max(100_000), Joi.number(), Joi.boolean())
-          .label('AnyJsonValue'),
+        Joi.alternatives().try(Joi.object().unknown(true), Joi.string().max(100_000), Joi.number(), Joi.boolean()).label('AnyJsonValue'),
       )
       .min(1)
       .max(MAX_BULK_ROWS)

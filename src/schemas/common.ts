@@ -51,7 +51,10 @@ export const errorSchema = Joi.object({
   error: Joi.string().max(100).required().example('Not Found'),
   message: Joi.string().max(2000).required().example('Course not found'),
   // hapi adds which part of the request failed validation; hapi-auth-jwt2 the auth scheme's attributes.
-  validation: Joi.object({ source: Joi.string().max(20), keys: Joi.array().items(Joi.string().max(200)).max(100).label('ValidationKeys') }).label('ValidationDetail'),
+  validation: Joi.object({
+    source: Joi.string().max(20),
+    keys: Joi.array().items(Joi.string().max(200)).max(100).label('ValidationKeys'),
+  }).label('ValidationDetail'),
   attributes: Joi.object().unknown(true).label('AuthAttributes'),
   // Bulk grading: every bad row once, with its first problem (rows count from 1).
   rows: Joi.array()

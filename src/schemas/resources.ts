@@ -105,8 +105,17 @@ export const gradebookSchema = Joi.object({
     .required(),
 }).label('Gradebook');
 
-const finalGrade = Joi.number().min(0).max(1000).allow(null).required().description('Weighted final grade in result units (0–1000), rounded half up to one decimal; null when no weighted test counts');
-const letter = Joi.string().max(10).allow(null).required().description('The grading scale entry with the highest min at or below finalGrade');
+const finalGrade = Joi.number()
+  .min(0)
+  .max(1000)
+  .allow(null)
+  .required()
+  .description('Weighted final grade in result units (0–1000), rounded half up to one decimal; null when no weighted test counts');
+const letter = Joi.string()
+  .max(10)
+  .allow(null)
+  .required()
+  .description('The grading scale entry with the highest min at or below finalGrade');
 
 export const courseGradesSchema = Joi.object({
   courseId: int.required(),

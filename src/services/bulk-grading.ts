@@ -80,10 +80,17 @@ export async function applyBulkGrades(db: Db, testId: number, rows: readonly Bul
       writes.push({ studentId, result: row.result });
     }
     if (problems.length) {
-      const listed = problems.slice(0, 3).map((p) => `row ${p.row}: ${p.message}`).join('; ');
-      throw new DomainError('invalid', `${problems.length} bad row(s), nothing was written (${listed}${problems.length > 3 ? '; …' : ''})`, {
-        rows: problems,
-      });
+      const listed = problems
+        .slice(0, 3)
+        .map((p) => `row ${p.row}: ${p.message}`)
+        .join('; ');
+      throw new DomainError(
+        'invalid',
+        `${problems.length} bad row(s), nothing was written (${listed}${problems.length > 3 ? '; …' : ''})`,
+        {
+          rows: problems,
+        },
+      );
     }
 
     // One upsert for every row. A row whose value is unchanged matches the conflict but not the

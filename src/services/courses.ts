@@ -82,8 +82,7 @@ export function fromJsonTest(test: JsonTest) {
 }
 
 /** Stored (and so returned) sorted by min descending: the letter of a grade is the first entry at or below it. */
-const sortScale = (scale: readonly GradeLetter[]) =>
-  [...scale].map(({ letter, min }) => ({ letter, min })).sort((a, b) => b.min - a.min);
+const sortScale = (scale: readonly GradeLetter[]) => [...scale].map(({ letter, min }) => ({ letter, min })).sort((a, b) => b.min - a.min);
 
 const courseData = <T extends Partial<CourseInput>>(input: T) => ({
   ...input,

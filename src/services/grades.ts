@@ -81,12 +81,15 @@ export async function courseGrades(db: Db, courseId: number, options: GradeOptio
                      WHERE e."courseId" = c."id" AND e."role" = 'STUDENT'), '[]'::json) AS "students"
     FROM "courses" c
     WHERE c."id" = ${courseId}`;
-  return row as CourseGrades;
+  return row;
 }
 
 /** GET /users/{userId}/grades: the user's courses as STUDENT by id, from released results only. */
 export function userGrades(db: Db, userId: number, { take, skip }: ListQuery): Promise<UserCourseGrade[]> {
-  const grade = finalGradeSql(Prisma.sql`c."id"`, Prisma.sql`e."userId"`, Prisma.sql`c."gradingScale"`, { releasedOnly: true, missingZero: false });
+  const grade = finalGradeSql(Prisma.sql`c."id"`, Prisma.sql`e."userId"`, Prisma.sql`c."gradingScale"`, {
+    releasedOnly: true,
+    missingZero: false,
+  });
   return db.$queryRaw<UserCourseGrade[]>`
     SELECT c."id" AS "courseId", c."name" AS "courseName", g."finalGrade"::float8 AS "finalGrade", g."letter"
     FROM "course_enrollments" e

@@ -69,7 +69,10 @@ export async function createTestResult(db: Db, test: { id: number; courseId: num
 }
 
 export async function updateTestResult(db: Db, testResultId: number, result: number, actorId: number) {
-  const [, updated] = await db.$transaction([actingAs(db, actorId), db.testResult.update({ where: { id: testResultId }, data: { result }, select: resultSelect })]);
+  const [, updated] = await db.$transaction([
+    actingAs(db, actorId),
+    db.testResult.update({ where: { id: testResultId }, data: { result }, select: resultSelect }),
+  ]);
   return updated;
 }
 

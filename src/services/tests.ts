@@ -91,7 +91,11 @@ export async function updateTest(db: Db, testId: number, input: Partial<TestInpu
     if (!before) {
       throw notFound('Test');
     }
-    const updated = await tx.test.update({ where: { id: testId }, data: input, select: { ...testSelect, course: { select: { name: true } } } });
+    const updated = await tx.test.update({
+      where: { id: testId },
+      data: input,
+      select: { ...testSelect, course: { select: { name: true } } },
+    });
     if (before.released) {
       return { test: updated, release: undefined };
     }

@@ -62,7 +62,9 @@ const internals = {
  * statement (a nested `emailChange` select would be a second round trip on every route that loads a user).
  */
 export async function findUser(db: Db, id: number): Promise<UserView | null> {
-  const [row] = await db.$queryRaw<Array<Omit<UserRow, 'emailChange'> & { newEmail: string | null; valid: boolean | null; expiration: Date | null }>>`
+  const [row] = await db.$queryRaw<
+    Array<Omit<UserRow, 'emailChange'> & { newEmail: string | null; valid: boolean | null; expiration: Date | null }>
+  >`
     SELECT u."id", u."email", u."firstName", u."lastName", u."social", u."isAdmin", u."createdAt", u."updatedAt",
            c."newEmail", c."valid", c."expiration"
     FROM "users" u
@@ -72,7 +74,10 @@ export async function findUser(db: Db, id: number): Promise<UserView | null> {
     return null;
   }
   const { newEmail, valid, expiration, ...user } = row;
-  return internals.view({ ...user, emailChange: newEmail === null ? null : { newEmail, valid: valid === true, expiration: expiration as Date } });
+  return internals.view({
+    ...user,
+    emailChange: newEmail === null ? null : { newEmail, valid: valid === true, expiration: expiration as Date },
+  });
 }
 
 export async function getUser(db: Db, id: number): Promise<UserView> {

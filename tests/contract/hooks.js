@@ -28,7 +28,11 @@ const requests = {
   'GET /courses/{courseId}': { params: { courseId: ids.course } },
   'PUT /courses/{courseId}': { params: { courseId: ids.course }, as: 'teacher', body: { courseDetails: 'Updated by the contract run' } },
   'DELETE /courses/{courseId}': { params: { courseId: ids.courseToDelete } },
-  'POST /courses/{courseId}/tests': { params: { courseId: ids.course }, as: 'teacher', body: { name: 'Quiz', date: '2026-03-01T09:00:00.000Z' } },
+  'POST /courses/{courseId}/tests': {
+    params: { courseId: ids.course },
+    as: 'teacher',
+    body: { name: 'Quiz', date: '2026-03-01T09:00:00.000Z' },
+  },
   'GET /courses/{courseId}/feedback': { params: { courseId: ids.course }, as: 'teacher' },
   'POST /courses/{courseId}/feedback': { params: { courseId: ids.course }, as: 'student', body: { feedback: 'Clear and well paced' } },
   'GET /courses/{courseId}/gradebook': { params: { courseId: ids.course }, as: 'teacher' },
@@ -38,8 +42,16 @@ const requests = {
   'DELETE /courses/tests/{testId}': { params: { testId: ids.testToDelete } },
   'GET /courses/tests/{testId}/stats': { params: { testId: ids.test }, as: 'teacher' },
   'GET /courses/tests/{testId}/test-results': { params: { testId: ids.test }, as: 'teacher' },
-  'POST /courses/tests/{testId}/test-results': { params: { testId: ids.test }, as: 'teacher', body: { result: 650, studentId: ids.student2 } },
-  'PUT /courses/tests/{testId}/test-results': { params: { testId: ids.test }, as: 'teacher', body: [{ studentId: ids.student, result: 905 }] },
+  'POST /courses/tests/{testId}/test-results': {
+    params: { testId: ids.test },
+    as: 'teacher',
+    body: { result: 650, studentId: ids.student2 },
+  },
+  'PUT /courses/tests/{testId}/test-results': {
+    params: { testId: ids.test },
+    as: 'teacher',
+    body: [{ studentId: ids.student, result: 905 }],
+  },
   'GET /courses/tests/{testId}/test-results/history': { params: { testId: ids.test }, as: 'teacher' },
   'PUT /courses/tests/test-results/{testResultId}': { params: { testResultId: ids.result }, as: 'teacher', body: { result: 820 } },
   'DELETE /courses/tests/test-results/{testResultId}': { params: { testResultId: ids.resultToDelete }, as: 'teacher' },
@@ -56,7 +68,14 @@ hooks.beforeEach((transaction) => {
     return;
   }
   if (process.env.CONTRACT_DEBUG) {
-    hooks.log(JSON.stringify({ name: transaction.name, origin: transaction.origin, fullPath: transaction.fullPath, expected: transaction.expected }));
+    hooks.log(
+      JSON.stringify({
+        name: transaction.name,
+        origin: transaction.origin,
+        fullPath: transaction.fullPath,
+        expected: transaction.expected,
+      }),
+    );
   }
   const key = `${transaction.request.method} ${transaction.origin.resourceName}`;
   const request = requests[key] ?? {};

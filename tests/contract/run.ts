@@ -84,7 +84,12 @@ async function createFixtures(server: Awaited<ReturnType<typeof createServer>>) 
   ]);
   const course = await makeCourse(server, teacher, 'Contract course');
   const courseToDelete = await makeCourse(server, teacher, 'Course to delete');
-  await Promise.all([enroll(server, student.id, course), enroll(server, student2.id, course), enroll(server, leaver.id, course), enroll(server, resultHolder.id, course)]);
+  await Promise.all([
+    enroll(server, student.id, course),
+    enroll(server, student2.id, course),
+    enroll(server, leaver.id, course),
+    enroll(server, resultHolder.id, course),
+  ]);
   const test = await makeTest(server, course, 'Contract test');
   const testToDelete = await makeTest(server, course, 'Test to delete');
   const result = await makeResult(server, test, student.id, 800, teacher.id);

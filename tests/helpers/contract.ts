@@ -19,7 +19,10 @@ export const OPENAPI_PATH = '/openapi.json';
 const JSON_TYPE = 'application/json; charset=utf-8';
 
 function normalizeType(type: string): string {
-  return type.toLowerCase().replace(/\s*;\s*/g, '; ').trim();
+  return type
+    .toLowerCase()
+    .replace(/\s*;\s*/g, '; ')
+    .trim();
 }
 
 interface Documented {
@@ -74,7 +77,9 @@ export class Contract {
     const types = Object.keys(documented.content ?? {});
     if (!types.length) {
       if (res.payload.length) {
-        throw new Error(`OpenAPI contract: ${where} with a body, but the document says this response has none; body: ${res.payload.slice(0, 300)}`);
+        throw new Error(
+          `OpenAPI contract: ${where} with a body, but the document says this response has none; body: ${res.payload.slice(0, 300)}`,
+        );
       }
       return;
     }

@@ -27,7 +27,13 @@ export async function makeTest(server: Server, courseId: number, name = 'Test'):
   return test.id;
 }
 
-export async function makeResult(server: Server, testId: number, studentId: number, result: number, graderId: number | null = null): Promise<number> {
+export async function makeResult(
+  server: Server,
+  testId: number,
+  studentId: number,
+  result: number,
+  graderId: number | null = null,
+): Promise<number> {
   const row = await server.app.db.testResult.create({ data: { testId, studentId, result, graderId }, select: { id: true } });
   return row.id;
 }

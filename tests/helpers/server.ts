@@ -13,7 +13,14 @@ const TEST_JWT_SECRET = 'test-only-jwt-secret-0123456789abcdef';
  * mode on a busy machine must not answer 503 because its Jest worker was busy setting up.
  */
 export function testConfig(env: NodeJS.ProcessEnv = {}): Config {
-  return loadConfig({ JWT_SECRET: TEST_JWT_SECRET, ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'silent', OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '0', ...env });
+  return loadConfig({
+    JWT_SECRET: TEST_JWT_SECRET,
+    ...process.env,
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '0',
+    ...env,
+  });
 }
 
 export async function createTestServer(env: NodeJS.ProcessEnv = {}, options: ServerOptions = {}): Promise<Server> {

@@ -75,7 +75,17 @@ describe('two instances on one database', () => {
    * Polls `instance` until `path` answers `status`; returns the milliseconds since `since`. Fails past
    * `deadlineMs` (polling, not a fixed sleep: robust on a loaded machine, exact on an idle one).
    */
-  async function refusedWithin(what: string, instance: Instance, method: string, path: string, jwt: string, status: number, since: number, deadlineMs = 1_000, body?: unknown) {
+  async function refusedWithin(
+    what: string,
+    instance: Instance,
+    method: string,
+    path: string,
+    jwt: string,
+    status: number,
+    since: number,
+    deadlineMs = 1_000,
+    body?: unknown,
+  ) {
     let last = 0;
     for (;;) {
       last = (await call(instance, method, path, jwt, body)).status;
@@ -86,7 +96,9 @@ describe('two instances on one database', () => {
         return elapsed;
       }
       if (elapsed > deadlineMs) {
-        throw new Error(`${what}: ${instance.name} still answered ${last} ${elapsed} ms after the change (expected ${status} within ${deadlineMs} ms)`);
+        throw new Error(
+          `${what}: ${instance.name} still answered ${last} ${elapsed} ms after the change (expected ${status} within ${deadlineMs} ms)`,
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
@@ -98,7 +110,11 @@ describe('two instances on one database', () => {
     await admin.connect();
     [a, b] = await Promise.all([startInstance('A'), startInstance('B')]);
     for (const instance of [a, b]) {
-      await waitFor(`instance ${instance.name} to listen`, async () => (await call(instance, 'GET', '/ready')).status === 200, 60_000).catch((err: Error) => {
+      await waitFor(
+        `instance ${instance.name} to listen`,
+        async () => (await call(instance, 'GET', '/ready')).status === 200,
+        60_000,
+      ).catch((err: Error) => {
         throw new Error(`${err.message}\n${instance.child.output()}`);
       });
       await waitFor(`instance ${instance.name}'s LISTEN connection`, async () => (await listenerPid(instance)) !== undefined, 10_000);
@@ -157,10 +173,15 @@ describe('two instances on one database', () => {
 
     expect((await call(a, 'DELETE', `/users/${removed.id}/courses/${courseId}`, owner.jwt)).status).toBe(204);
     const removedAt = Date.now();
-    expect(await refusedWithin('teacher removed on A', b, 'PUT', `/courses/${courseId}`, removed.jwt, 403, removedAt, 1_000, { name: 'Mine' })).toBeLessThanOrEqual(1_000);
+    expect(
+      await refusedWithin('teacher removed on A', b, 'PUT', `/courses/${courseId}`, removed.jwt, 403, removedAt, 1_000, { name: 'Mine' }),
+    ).toBeLessThanOrEqual(1_000);
     // The original exploit: re-enrolling oneself as TEACHER through the other instance.
     expect((await call(b, 'POST', `/users/${removed.id}/courses`, removed.jwt, { courseId, role: 'TEACHER' })).status).toBe(403);
-    const { rows } = await admin.query(`SELECT 1 FROM "course_enrollments" WHERE "userId" = $1 AND "courseId" = $2`, [removed.id, courseId]);
+    const { rows } = await admin.query(`SELECT 1 FROM "course_enrollments" WHERE "userId" = $1 AND "courseId" = $2`, [
+      removed.id,
+      courseId,
+    ]);
     expect(rows).toHaveLength(0);
   });
 
@@ -181,7 +202,9 @@ describe('two instances on one database', () => {
     const confirmed = await call(a, 'POST', `/users/${user.id}/email-confirmation`, user.jwt, { emailToken: sendgrid.lastToken(next) });
     expect(confirmed.status).toBe(200);
     const confirmedAt = Date.now();
-    expect(await refusedWithin('email change confirmed on A', b, 'GET', '/profile', otherSession.jwt, 401, confirmedAt)).toBeLessThanOrEqual(1_000);
+    expect(
+      await refusedWithin('email change confirmed on A', b, 'GET', '/profile', otherSession.jwt, 401, confirmedAt),
+    ).toBeLessThanOrEqual(1_000);
     expect((await call(b, 'GET', '/profile', user.jwt)).status).toBe(200); // the confirming session stays
   });
 
@@ -209,12 +232,19 @@ describe('two instances on one database', () => {
     const killedAt = Date.now();
     // The logout's notification cannot reach B now: B must read the database instead of its cache.
     expect((await call(a, 'POST', '/logout', user.jwt)).status).toBe(204);
-    expect(await refusedWithin('logout on A while B’s listener is dead', b, 'GET', '/profile', user.jwt, 401, killedAt)).toBeLessThanOrEqual(1_000);
+    expect(
+      await refusedWithin('logout on A while B’s listener is dead', b, 'GET', '/profile', user.jwt, 401, killedAt),
+    ).toBeLessThanOrEqual(1_000);
 
-    const reconnectMs = await waitFor('B’s listener to reconnect', async () => {
-      const pid = await listenerPid(b);
-      return pid !== undefined && pid !== oldPid;
-    }, 15_000, 20);
+    const reconnectMs = await waitFor(
+      'B’s listener to reconnect',
+      async () => {
+        const pid = await listenerPid(b);
+        return pid !== undefined && pid !== oldPid;
+      },
+      15_000,
+      20,
+    );
     timings.push(`B’s LISTEN connection back ${reconnectMs} ms after it was killed`);
     process.stdout.write(`two instances: B’s LISTEN connection back ${reconnectMs} ms after it was killed\n`);
     expect(b.child.output()).toMatch(/notification listener: connection lost/);
@@ -224,6 +254,8 @@ describe('two instances on one database', () => {
     expect((await call(b, 'GET', '/profile', next.jwt)).status).toBe(200);
     expect((await call(b, 'GET', '/profile', next.jwt)).status).toBe(200);
     expect((await call(a, 'POST', '/logout', next.jwt)).status).toBe(204);
-    expect(await refusedWithin('logout on A after B reconnected', b, 'GET', '/profile', next.jwt, 401, Date.now())).toBeLessThanOrEqual(1_000);
+    expect(await refusedWithin('logout on A after B reconnected', b, 'GET', '/profile', next.jwt, 401, Date.now())).toBeLessThanOrEqual(
+      1_000,
+    );
   });
 });

@@ -14,7 +14,9 @@ export const hook: MigrationHook = {
     await db.query(
       `INSERT INTO email_changes ("userId", "newEmail", "tokenHash", expiration) VALUES (9101, 'new@example.com', 'hash', now() + interval '10 minutes')`,
     );
-    const { rows: changes } = await db.query('SELECT "failedAttempts", valid, "createdAt" IS NOT NULL AS stamped FROM email_changes WHERE "userId" = 9101');
+    const { rows: changes } = await db.query(
+      'SELECT "failedAttempts", valid, "createdAt" IS NOT NULL AS stamped FROM email_changes WHERE "userId" = 9101',
+    );
     expect(changes).toEqual([{ failedAttempts: 0, valid: true, stamped: true }]);
     await expectRefused(
       db,

@@ -7,7 +7,9 @@ import { expectRefused } from './hook';
 
 export const hook: MigrationHook = {
   async check(db) {
-    const { rows: tests } = await db.query('SELECT weight, released, "releasedAt" = "createdAt" AS "releasedAtCreation" FROM tests WHERE id = 9001');
+    const { rows: tests } = await db.query(
+      'SELECT weight, released, "releasedAt" = "createdAt" AS "releasedAtCreation" FROM tests WHERE id = 9001',
+    );
     expect(tests).toEqual([{ weight: 1, released: true, releasedAtCreation: true }]);
     const { rows: courses } = await db.query('SELECT "gradingScale" FROM courses WHERE id = 9001');
     expect(courses[0].gradingScale).toEqual([

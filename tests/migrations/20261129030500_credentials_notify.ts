@@ -39,7 +39,9 @@ export const hook: MigrationHook = {
       expect(await notified(`UPDATE tokens SET "failedAttempts" = 1 WHERE id = 9201`)).toEqual([]);
       expect(await notified(`UPDATE users SET "firstName" = 'Ada' WHERE id = 9201`)).toEqual([]);
       expect(await notified(`UPDATE users SET "isAdmin" = true WHERE id = 9201`)).toEqual(['credentials_changed {"user" : 9201}']);
-      expect(await notified(`UPDATE tokens SET valid = false WHERE id = 9201`)).toEqual(['credentials_changed {"token" : 9201, "user" : 9201}']);
+      expect(await notified(`UPDATE tokens SET valid = false WHERE id = 9201`)).toEqual([
+        'credentials_changed {"token" : 9201, "user" : 9201}',
+      ]);
     } finally {
       await db.query('UNLISTEN credentials_changed');
       db.off('notification', collect);

@@ -70,7 +70,11 @@ describe('database outage and recovery', () => {
       while (running) {
         const path = i % 2 ? '/ready' : '/courses?take=5';
         const at = Date.now() - t0;
-        const res = await request(port, 'GET', path, { headers: auth, timeoutMs: 15_000 }).catch((err: Error) => ({ status: -1, body: err.message, ms: Date.now() - t0 - at }));
+        const res = await request(port, 'GET', path, { headers: auth, timeoutMs: 15_000 }).catch((err: Error) => ({
+          status: -1,
+          body: err.message,
+          ms: Date.now() - t0 - at,
+        }));
         samples.push({ ...res, at, path });
         await new Promise((resolve) => setTimeout(resolve, 25));
       }

@@ -44,7 +44,10 @@ const internals = {
 
   /** encodeURIComponent, except that a lone surrogate becomes its (invalid UTF-8) bytes instead of throwing. */
   encodeSegment(segment: string): string {
-    return segment.split(/(\p{Cs})/u).map((part) => (/^\p{Cs}$/u.test(part) ? '%ED%A0%80' : encodeURIComponent(part))).join('');
+    return segment
+      .split(/(\p{Cs})/u)
+      .map((part) => (/^\p{Cs}$/u.test(part) ? '%ED%A0%80' : encodeURIComponent(part)))
+      .join('');
   },
 
   isDocs: (path: string) => path === '/documentation' || path === '/swagger.json' || path.startsWith('/swaggerui'),
@@ -55,19 +58,83 @@ const internals = {
 // ---------------------------------------------------------------------------------------------
 
 const edgeNumbers = fc.constantFrom(
-  0, -0, -1, 1, 2_147_483_647, 2_147_483_648, -2_147_483_648, -2_147_483_649, 4_294_967_296,
-  Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER + 2, 1e20, 1e308, -1e308, 0.5, 1.5, 1e-7, 999.9999999,
+  0,
+  -0,
+  -1,
+  1,
+  2_147_483_647,
+  2_147_483_648,
+  -2_147_483_648,
+  -2_147_483_649,
+  4_294_967_296,
+  Number.MAX_SAFE_INTEGER,
+  Number.MAX_SAFE_INTEGER + 2,
+  1e20,
+  1e308,
+  -1e308,
+  0.5,
+  1.5,
+  1e-7,
+  999.9999999,
 );
 
 const nastyStrings = fc.constantFrom(
-  '', ' ', '\t\n', '\u0000', 'a\u0000b', '\ud800', 'a\udfffb', '\u202e\u0645\u0631\u062d\u0628\u0627', '💥🎓👩‍🏫', 'Z̤͔ͧ̑̓ä͖̭̈̇lͮ̒ͫǫ̗͕̭',
-  'null', 'undefined', 'true', 'NaN', 'Infinity', '-Infinity', '-0', '1e999', '0x10', '1_000', '١٢٣',
-  "' OR 1=1 --", '1; DROP TABLE users', '"; --', '$1', '<script>alert(1)</script>', '{{7*7}}', '${jndi:ldap://x}',
-  '../../etc/passwd', '%00', '%', '%zz', '__proto__', 'constructor', 'prototype', 'toString',
-  'STUDENT', 'TEACHER', 'student', 'ADMIN', '12345678', '1234567', '123456789', 'a@b.co', 'A@B.CO ', 'x@y',
-  '2026-01-15T09:00:00Z', '2026-02-30', '-271821-04-20T00:00:00.000Z', '+275760-09-13T00:00:00.000Z',
-  '0001-01-01T00:00:00Z', '9999-12-31T23:59:59Z', '1970-01-01', '2026-01-15T25:61:00Z',
-  '-004713-11-24T00:00:00Z', '+010000-01-01T00:00:00Z',
+  '',
+  ' ',
+  '\t\n',
+  '\u0000',
+  'a\u0000b',
+  '\ud800',
+  'a\udfffb',
+  '\u202e\u0645\u0631\u062d\u0628\u0627',
+  '💥🎓👩‍🏫',
+  'Z̤͔ͧ̑̓ä͖̭̈̇lͮ̒ͫǫ̗͕̭',
+  'null',
+  'undefined',
+  'true',
+  'NaN',
+  'Infinity',
+  '-Infinity',
+  '-0',
+  '1e999',
+  '0x10',
+  '1_000',
+  '١٢٣',
+  "' OR 1=1 --",
+  '1; DROP TABLE users',
+  '"; --',
+  '$1',
+  '<script>alert(1)</script>',
+  '{{7*7}}',
+  '${jndi:ldap://x}',
+  '../../etc/passwd',
+  '%00',
+  '%',
+  '%zz',
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'STUDENT',
+  'TEACHER',
+  'student',
+  'ADMIN',
+  '12345678',
+  '1234567',
+  '123456789',
+  'a@b.co',
+  'A@B.CO ',
+  'x@y',
+  '2026-01-15T09:00:00Z',
+  '2026-02-30',
+  '-271821-04-20T00:00:00.000Z',
+  '+275760-09-13T00:00:00.000Z',
+  '0001-01-01T00:00:00Z',
+  '9999-12-31T23:59:59Z',
+  '1970-01-01',
+  '2026-01-15T25:61:00Z',
+  '-004713-11-24T00:00:00Z',
+  '+010000-01-01T00:00:00Z',
 );
 
 const junkString: fc.Arbitrary<string> = fc.oneof(
@@ -76,13 +143,20 @@ const junkString: fc.Arbitrary<string> = fc.oneof(
   {
     weight: 4,
     arbitrary: fc
-      .tuple(fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 10 }), fc.constantFrom('\u0000', '\ud800', '\udfff', '\ufffe', '\u202e', "'", '\\', '%', '💥'), fc.string({ maxLength: 10 }))
+      .tuple(
+        fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 10 }),
+        fc.constantFrom('\u0000', '\ud800', '\udfff', '\ufffe', '\u202e', "'", '\\', '%', '💥'),
+        fc.string({ maxLength: 10 }),
+      )
       .map((parts) => parts.join('')),
   },
   { weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength: 40 }) },
   { weight: 4, arbitrary: nastyStrings },
   { weight: 1, arbitrary: fc.integer({ min: 190, max: 6000 }).map((n) => 'é'.repeat(n)) },
-  { weight: 1, arbitrary: fc.tuple(fc.constantFrom('a', '\u0000', '🎓', ' '), fc.integer({ min: 1, max: 60_000 })).map(([c, n]) => c.repeat(n)) },
+  {
+    weight: 1,
+    arbitrary: fc.tuple(fc.constantFrom('a', '\u0000', '🎓', ' '), fc.integer({ min: 1, max: 60_000 })).map(([c, n]) => c.repeat(n)),
+  },
 );
 
 function junkValue(ids: number[]): fc.Arbitrary<unknown> {
@@ -96,14 +170,38 @@ function junkValue(ids: number[]): fc.Arbitrary<unknown> {
     { weight: 1, arbitrary: fc.double() },
     { weight: 1, arbitrary: fc.constantFrom(null, true, false, [], {}, [1, 2], { $gt: 0 }, { set: 1 }, { connect: { id: 1 } }) },
     { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
-    { weight: 1, arbitrary: fc.dictionary(junkString.map((k) => k.slice(0, 60)), junkString, { maxKeys: 3 }) },
+    {
+      weight: 1,
+      arbitrary: fc.dictionary(
+        junkString.map((k) => k.slice(0, 60)),
+        junkString,
+        { maxKeys: 3 },
+      ),
+    },
     { weight: 1, arbitrary: fc.constant(undefined) }, // dropped by JSON.stringify: a missing key
   );
 }
 
 const fieldNames = [
-  'email', 'emailToken', 'firstName', 'lastName', 'social', 'name', 'courseDetails', 'date', 'courseId',
-  'role', 'result', 'studentId', 'feedback', 'isAdmin', 'id', 'userId', 'graderId', 'testId', 'createdAt',
+  'email',
+  'emailToken',
+  'firstName',
+  'lastName',
+  'social',
+  'name',
+  'courseDetails',
+  'date',
+  'courseId',
+  'role',
+  'result',
+  'studentId',
+  'feedback',
+  'isAdmin',
+  'id',
+  'userId',
+  'graderId',
+  'testId',
+  'createdAt',
 ];
 
 /** A route's valid payload: the fuzzer mutates, drops and adds keys to it to get past validation. */
@@ -132,17 +230,27 @@ function payloadArb(method: string, path: string, w: World, ids: number[]): fc.A
   const base = template(method, path, w);
   const ownKeys = Object.keys(base ?? { email: 1 });
   // Mostly the route's own fields (to get past validation and reach the database), sometimes others.
-  const extra = fc.oneof({ weight: 1, arbitrary: fc.constant({}) }, { weight: 5, arbitrary: fc.dictionary(
-    fc.oneof(
-      { weight: 6, arbitrary: fc.constantFrom(...ownKeys) },
-      { weight: 2, arbitrary: fc.constantFrom(...fieldNames) },
-      { weight: 1, arbitrary: fc.string({ maxLength: 20 }) },
-    ),
-    value,
-    { minKeys: 1, maxKeys: 2 },
-  ) });
+  const extra = fc.oneof(
+    { weight: 1, arbitrary: fc.constant({}) },
+    {
+      weight: 5,
+      arbitrary: fc.dictionary(
+        fc.oneof(
+          { weight: 6, arbitrary: fc.constantFrom(...ownKeys) },
+          { weight: 2, arbitrary: fc.constantFrom(...fieldNames) },
+          { weight: 1, arbitrary: fc.string({ maxLength: 20 }) },
+        ),
+        value,
+        { minKeys: 1, maxKeys: 2 },
+      ),
+    },
+  );
   const object: fc.Arbitrary<unknown> = fc
-    .tuple(fc.oneof({ weight: 4, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }), extra, fc.oneof({ weight: 3, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: fc.subarray(ownKeys) }))
+    .tuple(
+      fc.oneof({ weight: 4, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+      extra,
+      fc.oneof({ weight: 3, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: fc.subarray(ownKeys) }),
+    )
     .map(([useTemplate, overrides, dropped]) => {
       if (!useTemplate || !base) {
         return overrides;
@@ -154,17 +262,37 @@ function payloadArb(method: string, path: string, w: World, ids: number[]): fc.A
   const nested = fc.integer({ min: 1, max: 40_000 });
   const raw = fc.oneof(
     fc.constantFrom(
-      '{', '{"a":', 'nul', '[1,2', '', ' ', '"str"', '123', '-1e999', 'null', 'true', '[]', '{}',
-      '{"__proto__":{"isAdmin":true}}', '{"constructor":{"prototype":{"isAdmin":true}}}', '{"email":"a@b.co","email":"c@d.co"}',
-      '\u0000', '\ufeff{}', '{"name":"\\u0000","courseDetails":"\\ud800"}', '{"social":{"a":"\\u0000"}}',
+      '{',
+      '{"a":',
+      'nul',
+      '[1,2',
+      '',
+      ' ',
+      '"str"',
+      '123',
+      '-1e999',
+      'null',
+      'true',
+      '[]',
+      '{}',
+      '{"__proto__":{"isAdmin":true}}',
+      '{"constructor":{"prototype":{"isAdmin":true}}}',
+      '{"email":"a@b.co","email":"c@d.co"}',
+      '\u0000',
+      '\ufeff{}',
+      '{"name":"\\u0000","courseDetails":"\\ud800"}',
+      '{"social":{"a":"\\u0000"}}',
     ),
     junkString,
     nested.map((depth) => '['.repeat(depth) + ']'.repeat(depth)),
     nested.map((depth) => '{"social":'.repeat(depth) + '1' + '}'.repeat(depth)),
-    fc.integer({ min: internals.maxPayloadBytes - 64, max: internals.maxPayloadBytes + 4096 }).map((n) => JSON.stringify({ name: 'x'.repeat(n) })),
+    fc
+      .integer({ min: internals.maxPayloadBytes - 64, max: internals.maxPayloadBytes + 4096 })
+      .map((n) => JSON.stringify({ name: 'x'.repeat(n) })),
   );
   // Bulk grading takes an array (or CSV): rows of real students, junk values, CSV-looking text.
-  const bulk = method === 'put' && path === '/courses/tests/{testId}/test-results' ? [{ weight: 12, arbitrary: bulkRowsArb(w, value) }] : [];
+  const bulk =
+    method === 'put' && path === '/courses/tests/{testId}/test-results' ? [{ weight: 12, arbitrary: bulkRowsArb(w, value) }] : [];
   return fc.oneof(
     { weight: 1, arbitrary: fc.constant(undefined) },
     { weight: 5, arbitrary: object.map((o) => JSON.stringify(o) ?? '') },
@@ -180,7 +308,10 @@ function bulkRowsArb(w: World, value: fc.Arbitrary<unknown>): fc.Arbitrary<strin
     result: fc.oneof({ weight: 6, arbitrary: fc.integer({ min: 0, max: 1000 }) }, { weight: 1, arbitrary: value }),
   });
   const csv = fc
-    .tuple(fc.constantFrom('studentId,result', 'EMAIL,Result', '\ufeffemail,result', 'result', 'studentId,email,result'), fc.array(junkString, { maxLength: 4 }))
+    .tuple(
+      fc.constantFrom('studentId,result', 'EMAIL,Result', '\ufeffemail,result', 'result', 'studentId,email,result'),
+      fc.array(junkString, { maxLength: 4 }),
+    )
     .map(([header, lines]) => [header, `${w.student.email},900`, ...lines].join('\n'));
   // Mostly distinct students (a repeated one is a bad row), so that whole requests get through.
   const rows = fc.uniqueArray(row, { minLength: 1, maxLength: 3, selector: (r) => JSON.stringify(r.studentId) });
@@ -188,14 +319,34 @@ function bulkRowsArb(w: World, value: fc.Arbitrary<unknown>): fc.Arbitrary<strin
 }
 
 function idArb(valid: number[], ids: number[]): fc.Arbitrary<string> {
-  return fc.oneof(
-    { weight: 8, arbitrary: fc.constantFrom(...valid).map(String) },
-    { weight: 2, arbitrary: fc.constantFrom(...ids).map(String) },
-    { weight: 2, arbitrary: fc.integer().map(String) },
-    { weight: 2, arbitrary: edgeNumbers.map(String) },
-    { weight: 2, arbitrary: fc.constantFrom('1.5', '1e3', '1e400', '0x10', ' 1', '+1', '01', '1,2', 'abc', '-0', '9'.repeat(400), 'Infinity', 'NaN', '') },
-    { weight: 2, arbitrary: junkString.map((s) => s.slice(0, 3000)) },
-  ).map(internals.encodeSegment);
+  return fc
+    .oneof(
+      { weight: 8, arbitrary: fc.constantFrom(...valid).map(String) },
+      { weight: 2, arbitrary: fc.constantFrom(...ids).map(String) },
+      { weight: 2, arbitrary: fc.integer().map(String) },
+      { weight: 2, arbitrary: edgeNumbers.map(String) },
+      {
+        weight: 2,
+        arbitrary: fc.constantFrom(
+          '1.5',
+          '1e3',
+          '1e400',
+          '0x10',
+          ' 1',
+          '+1',
+          '01',
+          '1,2',
+          'abc',
+          '-0',
+          '9'.repeat(400),
+          'Infinity',
+          'NaN',
+          '',
+        ),
+      },
+      { weight: 2, arbitrary: junkString.map((s) => s.slice(0, 3000)) },
+    )
+    .map(internals.encodeSegment);
 }
 
 function queryArb(): fc.Arbitrary<string> {
@@ -205,9 +356,16 @@ function queryArb(): fc.Arbitrary<string> {
     junkString.map((s) => s.slice(0, 2000)),
   );
   return fc
-    .dictionary(fc.oneof({ weight: 4, arbitrary: fc.constantFrom('take', 'skip', 'missing', 'studentId') }, { weight: 1, arbitrary: fc.string({ maxLength: 10 }) }), fc.oneof(value, fc.array(value, { minLength: 2, maxLength: 3 })), {
-      maxKeys: 3,
-    })
+    .dictionary(
+      fc.oneof(
+        { weight: 4, arbitrary: fc.constantFrom('take', 'skip', 'missing', 'studentId') },
+        { weight: 1, arbitrary: fc.string({ maxLength: 10 }) },
+      ),
+      fc.oneof(value, fc.array(value, { minLength: 2, maxLength: 3 })),
+      {
+        maxKeys: 3,
+      },
+    )
     .map((query) => {
       const params = new URLSearchParams();
       for (const [key, v] of Object.entries(query)) {
@@ -232,16 +390,36 @@ function authArb(w: World, secret: string): fc.Arbitrary<string | undefined> {
         `Bearer ${sign({ tokenId: 1 }, 'a-wrong-secret-that-is-long-enough-000')}`,
         `Bearer ${sign({ tokenId: 1 }, secret, { expiresIn: -10 })}`,
         `${jwt.sign({ tokenId: 1 }, '', { algorithm: 'none' } as jwt.SignOptions)}`,
-        'Bearer', 'Bearer ', 'Bearer a.b.c', 'Basic dXNlcjpwYXNz', `Bearer ${w.admin.jwt} ${w.admin.jwt}`, 'a.b', '....',
+        'Bearer',
+        'Bearer ',
+        'Bearer a.b.c',
+        'Basic dXNlcjpwYXNz',
+        `Bearer ${w.admin.jwt} ${w.admin.jwt}`,
+        'a.b',
+        '....',
       ),
     },
   );
 }
 
 const contentTypes = fc.constantFrom(
-  'application/json', 'application/json; charset=utf-8', 'application/json; charset=latin1', 'application/json; charset=utf-16',
-  'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data', 'multipart/form-data; boundary=xyz',
-  'application/xml', 'application/octet-stream', 'text/csv', 'text/csv; charset=utf-8', 'TEXT/CSV', 'garbage/;;;', 'application/*', '*/*', 'application/merge-patch+json',
+  'application/json',
+  'application/json; charset=utf-8',
+  'application/json; charset=latin1',
+  'application/json; charset=utf-16',
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data',
+  'multipart/form-data; boundary=xyz',
+  'application/xml',
+  'application/octet-stream',
+  'text/csv',
+  'text/csv; charset=utf-8',
+  'TEXT/CSV',
+  'garbage/;;;',
+  'application/*',
+  '*/*',
+  'application/merge-patch+json',
 );
 
 /** Ids that exist, by path parameter: most generated ids hit real rows, to get past the 404s. */
@@ -261,19 +439,45 @@ function requestArb(method: string, path: string, w: World, ids: number[], secre
   const hasBody = method !== 'get';
   return fc
     .record({
-      method: fc.oneof({ weight: 12, arbitrary: fc.constant(method.toUpperCase()) }, { weight: 1, arbitrary: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD') }),
-      params: fc.tuple(...names.map((m) => idArb(validIds(m[1] as string, w), ids))),
+      method: fc.oneof(
+        { weight: 12, arbitrary: fc.constant(method.toUpperCase()) },
+        { weight: 1, arbitrary: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD') },
+      ),
+      params: fc.tuple(...names.map((m) => idArb(validIds(m[1], w), ids))),
       query: fc.oneof({ weight: 2, arbitrary: fc.constant('') }, { weight: 1, arbitrary: queryArb() }),
       authorization: authArb(w, secret),
-      payload: hasBody ? payloadArb(method, path, w, ids) : fc.oneof({ weight: 4, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: payloadArb(method, path, w, ids) }),
-      contentType: fc.oneof({ weight: 5, arbitrary: fc.constant('application/json') }, { weight: 2, arbitrary: fc.constant(undefined) }, { weight: 2, arbitrary: contentTypes }),
-      contentEncoding: fc.oneof({ weight: 8, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constantFrom('gzip', 'deflate', 'br', 'identity', 'x-junk') }),
-      accept: fc.oneof({ weight: 4, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constantFrom('text/csv', 'text/csv;q=0.9, application/json;q=NaN', 'text/csv;q=1e999', '*/*', 'application/xml', ';;;,', 'text/csv;q=-1') }),
+      payload: hasBody
+        ? payloadArb(method, path, w, ids)
+        : fc.oneof({ weight: 4, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: payloadArb(method, path, w, ids) }),
+      contentType: fc.oneof(
+        { weight: 5, arbitrary: fc.constant('application/json') },
+        { weight: 2, arbitrary: fc.constant(undefined) },
+        { weight: 2, arbitrary: contentTypes },
+      ),
+      contentEncoding: fc.oneof(
+        { weight: 8, arbitrary: fc.constant(undefined) },
+        { weight: 1, arbitrary: fc.constantFrom('gzip', 'deflate', 'br', 'identity', 'x-junk') },
+      ),
+      accept: fc.oneof(
+        { weight: 4, arbitrary: fc.constant(undefined) },
+        {
+          weight: 1,
+          arbitrary: fc.constantFrom(
+            'text/csv',
+            'text/csv;q=0.9, application/json;q=NaN',
+            'text/csv;q=1e999',
+            '*/*',
+            'application/xml',
+            ';;;,',
+            'text/csv;q=-1',
+          ),
+        },
+      ),
     })
     .map(({ method: m, params: values, query, authorization, payload, contentType, contentEncoding, accept }) => {
       let url = path;
       params.forEach((param, i) => {
-        url = url.replace(param, values[i] as string);
+        url = url.replace(param, values[i]);
       });
       const headers: Record<string, string> = {};
       if (authorization !== undefined) headers.authorization = authorization;
@@ -293,7 +497,11 @@ function describeRequest(req: FuzzRequest): string {
   return JSON.stringify({ ...req, url: req.url.length > 300 ? `${req.url.slice(0, 300)}…` : req.url, payload });
 }
 
-function checkResponse(req: FuzzRequest, res: { statusCode: number; payload: string; headers: Record<string, unknown> }, docsRoute: boolean): void {
+function checkResponse(
+  req: FuzzRequest,
+  res: { statusCode: number; payload: string; headers: Record<string, unknown> },
+  docsRoute: boolean,
+): void {
   const fail = (why: string) => {
     throw new Error(`${why}\n  request: ${describeRequest(req)}\n  response: ${res.statusCode} ${res.payload.slice(0, 500)}`);
   };
@@ -350,7 +558,17 @@ describe('fuzzing every route (fast-check)', () => {
   test('covers every route of API.md', () => {
     const keys = routes.map((route) => `${route.method.toUpperCase()} ${route.path}`);
     // A sample of API.md's table; the authorization matrix checks that every server route has a row.
-    for (const key of ['GET /', 'GET /ready', 'POST /login', 'POST /authenticate', 'DELETE /users/{userId}', 'POST /courses/tests/{testId}/test-results', 'GET /courses/{courseId}/gradebook', 'GET /documentation', 'GET /swagger.json']) {
+    for (const key of [
+      'GET /',
+      'GET /ready',
+      'POST /login',
+      'POST /authenticate',
+      'DELETE /users/{userId}',
+      'POST /courses/tests/{testId}/test-results',
+      'GET /courses/{courseId}/gradebook',
+      'GET /documentation',
+      'GET /swagger.json',
+    ]) {
       expect(keys).toContain(key);
     }
     expect(routes.length).toBeGreaterThanOrEqual(33);
@@ -377,13 +595,21 @@ describe('fuzzing every route (fast-check)', () => {
           const responses = await Promise.all(batch.map((req) => server.inject(req)));
           sent += batch.length;
           responses.forEach((res) => tally(name, res.statusCode));
-          responses.forEach((res, i) => checkResponse(batch[i] as FuzzRequest, res, docsRoute));
+          responses.forEach((res, i) => checkResponse(batch[i], res, docsRoute));
         }),
         { numRuns: route.path.startsWith('/swaggerui') ? assetRuns : runsPerRoute, seed: internals.seed },
       );
     }
-    const summary = [...statuses].map(([route, counts]) => `  ${route}: ${[...counts].sort(([a], [b]) => a - b).map(([code, n]) => `${code}×${n}`).join(' ')}`);
-    process.stdout.write(`fuzz: ${sent} requests over ${routes.length} routes in ${((Date.now() - started) / 1000).toFixed(1)} s\n${summary.join('\n')}\n`);
+    const summary = [...statuses].map(
+      ([route, counts]) =>
+        `  ${route}: ${[...counts]
+          .sort(([a], [b]) => a - b)
+          .map(([code, n]) => `${code}×${n}`)
+          .join(' ')}`,
+    );
+    process.stdout.write(
+      `fuzz: ${sent} requests over ${routes.length} routes in ${((Date.now() - started) / 1000).toFixed(1)} s\n${summary.join('\n')}\n`,
+    );
     expect(sent).toBeGreaterThanOrEqual(internals.totalRequests);
     // The generators must reach the handlers and the database, not only bounce off validation:
     // every route of API.md except those that need a mailed token (none here) answered 2xx at least once.
@@ -391,7 +617,13 @@ describe('fuzzing every route (fast-check)', () => {
     // The old /swagger.json address only redirects (301).
     const apiRoutes = routes
       .map((r) => `${r.method.toUpperCase()} ${r.path}`)
-      .filter((r) => !r.includes('/swaggerui') && r !== 'POST /authenticate' && r !== 'POST /users/{userId}/email-confirmation' && r !== 'GET /swagger.json');
+      .filter(
+        (r) =>
+          !r.includes('/swaggerui') &&
+          r !== 'POST /authenticate' &&
+          r !== 'POST /users/{userId}/email-confirmation' &&
+          r !== 'GET /swagger.json',
+      );
     expect(apiRoutes.filter((route) => !reached.includes(route))).toEqual([]);
   }, 300_000);
 

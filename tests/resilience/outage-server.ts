@@ -34,7 +34,11 @@ async function main(): Promise<void> {
   const server = await createServer(config);
   await server.start();
   const user = await createUser(server);
-  say('ready', { port: server.info.port, jwt: user.jwt, config: { connectTimeoutMs: config.db.connectTimeoutMs, statementTimeoutMs: config.db.statementTimeoutMs } });
+  say('ready', {
+    port: server.info.port,
+    jwt: user.jwt,
+    config: { connectTimeoutMs: config.db.connectTimeoutMs, statementTimeoutMs: config.db.statementTimeoutMs },
+  });
 
   const cleanup = async () => {
     await server.stop({ timeout: 2000 }).catch(() => undefined);

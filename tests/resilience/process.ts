@@ -36,11 +36,24 @@ export interface HttpResult {
 }
 
 /** One HTTP request on a fresh connection (no keep-alive); rejects on connection errors. */
-export function request(port: number, method: string, urlPath: string, options: { body?: string; timeoutMs?: number; headers?: Record<string, string> } = {}): Promise<HttpResult> {
+export function request(
+  port: number,
+  method: string,
+  urlPath: string,
+  options: { body?: string; timeoutMs?: number; headers?: Record<string, string> } = {},
+): Promise<HttpResult> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: '127.0.0.1', port, method, path: urlPath, agent: false, timeout: options.timeoutMs ?? 15_000, headers: { 'content-type': 'application/json', ...options.headers } },
+      {
+        host: '127.0.0.1',
+        port,
+        method,
+        path: urlPath,
+        agent: false,
+        timeout: options.timeoutMs ?? 15_000,
+        headers: { 'content-type': 'application/json', ...options.headers },
+      },
       (res) => {
         let body = '';
         res.on('data', (chunk: Buffer) => (body += chunk.toString()));

@@ -25,7 +25,14 @@ describe('graceful shutdown on SIGTERM', () => {
       let send: () => void = () => undefined;
       const done = new Promise<{ status: number; body: string }>((resolve, reject) => {
         const req = http.request(
-          { host: '127.0.0.1', port, method: 'POST', path: '/login', agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+          {
+            host: '127.0.0.1',
+            port,
+            method: 'POST',
+            path: '/login',
+            agent: false,
+            headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+          },
           (res) => {
             let text = '';
             res.on('data', (chunk: Buffer) => (text += chunk.toString()));
@@ -70,7 +77,9 @@ describe('graceful shutdown on SIGTERM', () => {
 
     const code = await child.exited;
     const drainMs = Date.now() - signalled;
-    process.stdout.write(`shutdown: new connections refused ${refusedAfter} ms after SIGTERM; 3 slow uploads completed; exit ${code} ${drainMs} ms after SIGTERM\n`);
+    process.stdout.write(
+      `shutdown: new connections refused ${refusedAfter} ms after SIGTERM; 3 slow uploads completed; exit ${code} ${drainMs} ms after SIGTERM\n`,
+    );
     expect(code).toBe(0);
     expect(drainMs).toBeLessThan(30_000);
     expect(child.output()).toMatch(/stopping: draining in-flight requests/);
