@@ -25,6 +25,7 @@ export function idParams<Name extends string>(...names: Name[]): Joi.ObjectSchem
  * no unpaired UTF-16 surrogate (not valid Unicode). Without this both were 500s (found by fuzzing).
  */
 export const text = Joi.string()
+  // eslint-disable-next-line no-control-regex -- the NUL character is exactly what is refused
   .pattern(/^[^\u0000\p{Cs}]*$/u, 'storable text')
   .messages({ 'string.pattern.name': '{{#label}} must not contain NUL characters or unpaired surrogates' });
 
