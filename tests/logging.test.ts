@@ -5,9 +5,9 @@ import { Writable } from 'node:stream';
 import type { Server } from '@hapi/hapi';
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/logger';
-import { createServer } from '../src/server';
 import { makeCourse } from './helpers/fixtures';
-import { testConfig } from './helpers/server';
+import { documented } from '../src/plugins/route';
+import { createContractServer, testConfig } from './helpers/server';
 import { createUser, type TestUser } from './helpers/users';
 
 async function serverWithLog(env: NodeJS.ProcessEnv) {
@@ -20,12 +20,12 @@ async function serverWithLog(env: NodeJS.ProcessEnv) {
       done();
     },
   });
-  const server = await createServer(testConfig(env), { logger: createLogger('info', sink) });
+  const server = await createContractServer(testConfig(env), { logger: createLogger('info', sink) });
   // A route that fails the way a bug does, with a secret-looking message.
   server.route({
     method: 'GET',
     path: '/test-only/bug',
-    options: { auth: false },
+    options: { ...documented('status', { 200: 'Never: this route always fails' }, [], { public: true }) },
     handler: () => {
       throw new Error('unexpected failure');
     },
