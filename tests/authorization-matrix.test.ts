@@ -1,4 +1,4 @@
-// Who may call what: every route of API.md on the server, for five kinds of caller.
+// Who may call what: every route of the server (server.table()), for five kinds of caller.
 // The test fails when the server has a route that has no row here (add the row with the route).
 import { randomUUID } from 'node:crypto';
 import type { Server } from '@hapi/hapi';

@@ -25,7 +25,3 @@ export function connectDatabase(databaseUrl: string, options: Config['db']): Dat
   const adapter = new PrismaPg(pool, { disposeExternalPool: true });
   return { db: new PrismaClient({ adapter }), pool };
 }
-
-export function createPrismaClient(databaseUrl: string, options: Config['db']): Db {
-  return connectDatabase(databaseUrl, options).db;
-}

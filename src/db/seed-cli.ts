@@ -6,7 +6,7 @@ import { loadConfigOrExit } from '../config';
 import { StartupError } from '../startup-error';
 import { createLogger } from '../logger';
 import { openDefaultDatabase } from './default-database';
-import { createPrismaClient } from './prisma';
+import { connectDatabase } from './prisma';
 import { seedDemoData } from './seed';
 
 async function main(): Promise<void> {
@@ -15,7 +15,7 @@ async function main(): Promise<void> {
 
   const { url: databaseUrl, embedded } = await openDefaultDatabase(config.databaseUrl, logger);
   try {
-    const db = createPrismaClient(databaseUrl, config.db);
+    const { db } = connectDatabase(databaseUrl, config.db);
     try {
       const summary = await seedDemoData(db);
       logger.info(summary, 'demo data seeded (admin@example.com is an admin when ADMIN_EMAILS lists it)');

@@ -1,4 +1,5 @@
-// The grading domain's resource plugins, registered by server.ts after authentication.
+// Registered by server.ts after authentication: one plugin per grading resource, then the API
+// documentation (docsPlugin), which describes them.
 import type { Plugin } from '@hapi/hapi';
 import { coursesPlugin } from './courses';
 import { docsPlugin } from './docs';
