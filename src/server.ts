@@ -117,8 +117,31 @@ const internals = {
 
   // One validation policy for every route: a 400 naming the field at fault.
   failValidation: ((_request, _h, err) => {
-    throw err ?? new Error('validation failed without an error');
+    if (!err) {
+      throw new Error('validation failed without an error');
+    }
+    internals.boundEcho(err);
+    throw err;
   }) satisfies Lifecycle.Method,
+
+  // A 400 echoes the offending key in `message` and `validation.keys`. A payload may hold a key of
+  // any length up to maxPayloadBytes (found by fuzzing): clip the echo to the documented Error schema.
+  boundEcho(err: Error): void {
+    const payload = (err as Partial<Boom.Boom>).output?.payload as { message?: string; validation?: { keys?: string[] } } | undefined;
+    if (!payload) {
+      return;
+    }
+    if (typeof payload.message === 'string') {
+      payload.message = internals.clip(payload.message, 500);
+    }
+    if (Array.isArray(payload.validation?.keys)) {
+      payload.validation.keys = payload.validation.keys.map((key) => internals.clip(key, 200));
+    }
+  },
+
+  clip(text: string, max: number): string {
+    return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+  },
 };
 
 export async function createServer(config: Config, options: ServerOptions = {}): Promise<Server> {

@@ -32,6 +32,24 @@ describe('validation messages name the payload schema', () => {
     expect(json(res).message).toBe(`"${label}" must be of type object`);
   });
 
+  // Found by fuzzing: an unknown key is echoed in the message and in validation.keys; a 5,000-character
+  // key of NULs made the 400 longer than the documented Error schema allows (the contract check failed).
+  test('a pathological key is echoed clipped: the 400 still fits the documented Error schema', async () => {
+    const key = '\u0000'.repeat(5000);
+    const res = await server.inject({
+      method: 'PUT',
+      url: `/users/${admin.id}`,
+      payload: JSON.stringify({ firstName: 'Renamed', social: { [key]: 'x' } }),
+      headers: { ...admin.headers, 'content-type': 'application/json' },
+    });
+    expect(res.statusCode).toBe(400);
+    const body = json(res);
+    expect(body.message).toMatch(/^"social\./);
+    expect(body.message.length).toBeLessThanOrEqual(500);
+    expect(body.validation.keys[0]).toMatch(/^social\./);
+    expect(body.validation.keys[0].length).toBeLessThanOrEqual(200);
+  });
+
   test('every route with a payload schema names it', async () => {
     const routes = server.table().filter((route) => route.settings.validate?.payload);
     expect(routes.length).toBeGreaterThanOrEqual(10);
