@@ -1,5 +1,5 @@
 // Heroku delivery files: app.json (the "Deploy to Heroku" button), Procfile and package.json.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Joi from 'joi';
 
@@ -91,5 +91,27 @@ describe('delivery files', () => {
     const config = read('.github/dependabot.yml');
     expect(config).toMatch(/package-ecosystem: npm/);
     expect(config).toMatch(/package-ecosystem: github-actions/);
+  });
+
+  // Heroku prunes devDependencies after the build: a package that src/ imports but that is only a
+  // devDependency crashes the dyno at start (csv-parse did; the release rehearsal caught it).
+  test('every package src/ imports is a production dependency', () => {
+    const pkg = JSON.parse(read('package.json')) as { dependencies: Record<string, string> };
+    const sources = (dir: string): string[] =>
+      readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((entry) =>
+        entry.isDirectory() ? sources(path.join(dir, entry.name)) : entry.name.endsWith('.ts') ? [path.join(dir, entry.name)] : [],
+      );
+    const imported = new Set<string>();
+    for (const file of sources('src')) {
+      for (const [, specifier] of read(file).matchAll(/(?:from|import\(|require\()\s*'([^'.][^']*)'/g)) {
+        if (!specifier.startsWith('node:')) {
+          const parts = specifier.split('/');
+          imported.add(specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]);
+        }
+      }
+    }
+    expect(imported.size).toBeGreaterThan(10);
+    const devOnly = [...imported].filter((name) => !(name in pkg.dependencies));
+    expect(devOnly).toEqual([]);
   });
 });
