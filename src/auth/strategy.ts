@@ -51,7 +51,7 @@ export function trackCredentialWrites(db: Db, clock: WriteClock): Db {
   };
   const writes = { update: tick, updateMany: tick, upsert: tick, delete: tick, deleteMany: tick };
   // A query-only extension keeps every method's signature: the result is still used as a Db.
-  return db.$extends({ query: { token: writes, user: writes } }) as unknown as Db;
+  return db.$extends({ query: { token: writes, user: writes } }) as Db;
 }
 
 /**
