@@ -28,6 +28,32 @@ describe('test results', () => {
       });
     });
 
+    test('one statement records it: createdAt is now in UTC, as a later read returns it, and history names the grader', async () => {
+      const test = await makeTest(ctx.server, ctx.w.course);
+      const before = Date.now();
+      const res = await post(test, ctx.w.teacher.headers, { result: 640, studentId: ctx.w.student.id });
+      expect(res.statusCode).toBe(201);
+      const created = json(res);
+      const createdAt = Date.parse(created.createdAt);
+      expect(Math.abs(createdAt - before)).toBeLessThan(60_000);
+      const listed = json(
+        await ctx.server.inject({ method: 'GET', url: `/courses/tests/${test}/test-results`, headers: ctx.w.teacher.headers }),
+      );
+      expect(listed).toEqual([created]);
+      const history = json(
+        await ctx.server.inject({ method: 'GET', url: `/courses/tests/${test}/test-results/history`, headers: ctx.w.teacher.headers }),
+      );
+      expect(history).toEqual([
+        expect.objectContaining({
+          testResultId: created.id,
+          action: 'CREATE',
+          oldResult: null,
+          newResult: 640,
+          changedBy: ctx.w.teacher.id,
+        }),
+      ]);
+    });
+
     test('a second result for the same student and test → 409', async () => {
       const res = await post(ctx.w.test, ctx.w.teacher.headers, { result: 100, studentId: ctx.w.student.id });
       expect(res.statusCode).toBe(409);
