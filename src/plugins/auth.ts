@@ -4,7 +4,7 @@ import type { Plugin, Request } from '@hapi/hapi';
 import Joi from 'joi';
 import { clientIp, LIMITS } from '../auth/rate-limit';
 import { DomainError } from '../services/errors';
-import { text } from '../schemas/common';
+import { emailAddress, emailToken } from '../schemas/common';
 import { BODY_ERRORS, documented } from './route';
 import { createEmailToken, exchangeEmailToken, normalizeEmail, revokeApiToken, withdrawEmailToken } from '../services/auth';
 
@@ -16,20 +16,13 @@ interface AuthenticatePayload extends LoginPayload {
   readonly emailToken: string;
 }
 
-const email = text.trim().email({ tlds: false }).max(254).required();
+const email = emailAddress.required();
 
 const internals = {
   loginPayload: Joi.object<LoginPayload, true>({ email }).label('LoginRequest'),
   authenticatePayload: Joi.object<AuthenticatePayload, true>({
     email,
-    emailToken: Joi.string()
-      .pattern(/^\d{8}$/)
-      .min(8)
-      .max(8)
-      .required()
-      .messages({
-        'string.pattern.base': '"emailToken" must be the 8 digits from the email',
-      }),
+    emailToken: emailToken.required(),
   }).label('AuthenticateRequest'),
   jwt: Joi.object({
     token: Joi.string().max(2000).required(),

@@ -3,7 +3,7 @@ import type { Plugin } from '@hapi/hapi';
 import Joi from 'joi';
 import { isAdmin, isSelf, userFromPath, type Pres } from '../auth/policies';
 import { LIMITS } from '../auth/rate-limit';
-import { idParams, int32, listQuery, text, timestamp, type IdParams } from '../schemas/common';
+import { emailAddress, emailToken, idParams, int32, listQuery, text, timestamp, type IdParams } from '../schemas/common';
 import type { ListQuery } from '../services/types';
 import {
   confirmEmailChange,
@@ -20,7 +20,7 @@ import { BODY_ERRORS, documented } from './route';
 
 const name = text.trim().min(1).max(100).allow(null);
 const social = Joi.object().pattern(text.max(50), text.max(500)).max(20).allow(null).label('Social');
-const email = text.trim().email({ tlds: false }).max(254);
+const email = emailAddress;
 
 const internals = {
   params: idParams('userId'),
@@ -39,14 +39,7 @@ const internals = {
     .min(1)
     .label('UserUpdate'),
   emailConfirmationPayload: Joi.object<EmailConfirmation, true>({
-    emailToken: Joi.string()
-      .pattern(/^\d{8}$/)
-      .min(8)
-      .max(8)
-      .required()
-      .messages({
-        'string.pattern.base': '"emailToken" must be the 8 digits from the email',
-      }),
+    emailToken: emailToken.required(),
   }).label('EmailConfirmation'),
   user: Joi.object({
     id: int32.required(),

@@ -34,6 +34,16 @@ export const shortText = text.trim().min(1).max(200);
 /** A longer free text (course details, feedback). */
 export const longText = text.trim().min(1).max(5000);
 
+/** An email address as accounts store it (trimmed; compared case-insensitively by the services). */
+export const emailAddress = text.trim().email({ tlds: false }).max(254);
+
+/** The 8-digit token of a login or email-change mail (leading zeros kept: a string). */
+export const emailToken = Joi.string()
+  .pattern(/^\d{8}$/)
+  .min(8)
+  .max(8)
+  .messages({ 'string.pattern.base': '"emailToken" must be the 8 digits from the email' });
+
 /**
  * An ISO-8601 date PostgreSQL and Prisma can store: years 1900–9999. Joi alone accepts extended
  * years (-271821 … +275760), which were 500s (found by fuzzing).
