@@ -8,6 +8,7 @@ import Hapi from '@hapi/hapi';
 import { createSecretKey } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { Pool } from 'pg';
+import { COURSE_COLUMNS, sqlColumns, sqlJsonFields, TEST_COLUMNS } from '../src/services/columns';
 
 const env = process.env;
 const pool = new Pool({ connectionString: env.DATABASE_URL, max: Number(env.DB_POOL_SIZE ?? 10) });
@@ -22,10 +23,10 @@ const TOKEN_SQL = `
   WHERE t."id" = $1 AND t."type" = 'API' AND t."valid" AND t."expiration" > now()
   GROUP BY u."id"`;
 
+// The same columns as the project's course read (src/services/columns.ts).
 const COURSE_SQL = `
-  SELECT c."id", c."name", c."courseDetails", c."createdAt", c."updatedAt",
-         COALESCE((SELECT json_agg(json_build_object('id', t."id", 'name', t."name", 'date', t."date",
-                                                     'courseId', t."courseId", 'updatedAt', t."updatedAt") ORDER BY t."id")
+  SELECT ${sqlColumns('c', COURSE_COLUMNS)},
+         COALESCE((SELECT json_agg(json_build_object(${sqlJsonFields('t', TEST_COLUMNS)}) ORDER BY t."id")
                    FROM "tests" t WHERE t."courseId" = c."id"), '[]'::json) AS "tests"
   FROM "courses" c WHERE c."id" = $1`;
 

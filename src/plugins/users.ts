@@ -3,7 +3,7 @@ import type { Plugin } from '@hapi/hapi';
 import Joi from 'joi';
 import { isAdmin, isSelf, userFromPath, type Pres } from '../auth/policies';
 import { LIMITS } from '../auth/rate-limit';
-import { emailAddress, emailToken, idParams, int32, listQuery, text, timestamp, type IdParams } from '../schemas/common';
+import { emailAddress, emailToken, idParams, listQuery, text, timestamp, type IdParams } from '../schemas/common';
 import type { ListQuery } from '../services/types';
 import {
   confirmEmailChange,
@@ -16,6 +16,7 @@ import {
   type NewUser,
   type UserInput,
 } from '../services/users';
+import { userSummaryFields } from '../schemas/resources';
 import { BODY_ERRORS, documented } from './route';
 
 const name = text.trim().min(1).max(100).allow(null);
@@ -42,10 +43,7 @@ const internals = {
     emailToken: emailToken.required(),
   }).label('EmailConfirmation'),
   user: Joi.object({
-    id: int32.required(),
-    email: Joi.string().max(254).required(),
-    firstName: Joi.string().max(100).allow(null).required(),
-    lastName: Joi.string().max(100).allow(null).required(),
+    ...userSummaryFields,
     social: Joi.object().pattern(Joi.string().max(50), Joi.string().max(500)).max(20).allow(null).required().label('SocialLinks'),
     isAdmin: Joi.boolean().required(),
     pendingEmail: Joi.string().max(254).allow(null).required().description('A new email awaiting the token mailed to it'),

@@ -1,13 +1,24 @@
 // Response shapes of the grading resources, shared by their plugins (plugins don't import each other).
 // Routes validate their success responses against these, and hapi-swagger documents them.
 import Joi from 'joi';
+import type { CourseColumn, TestColumn, UserSummaryColumn } from '../services/columns';
 import { int32, timestamp } from './common';
 
 const int = int32;
 const nullableNumber = Joi.number().allow(null).required();
 const name = Joi.string().max(200);
+const longText = Joi.string().max(5000);
 
-export const testSchema = Joi.object({
+/** Who a user is: the start of the User schema and of every class list's entries. */
+export const userSummaryFields: Record<UserSummaryColumn, Joi.Schema> = {
+  id: int.required(),
+  email: Joi.string().max(254).required(),
+  firstName: Joi.string().max(100).allow(null).required(),
+  lastName: Joi.string().max(100).allow(null).required(),
+};
+
+// Typed by the column lists of src/services/columns.ts: a column added there fails to compile here.
+const testFields: Record<TestColumn, Joi.Schema> = {
   id: int.required(),
   name: name.required(),
   date: timestamp.required(),
@@ -16,7 +27,8 @@ export const testSchema = Joi.object({
   releasedAt: timestamp.allow(null).required().description('When `released` last became true; null while unreleased'),
   courseId: int.required(),
   updatedAt: timestamp.required(),
-}).label('Test');
+};
+export const testSchema = Joi.object(testFields).label('Test');
 
 export const gradingScaleSchema = Joi.array()
   .items(
@@ -32,26 +44,21 @@ export const gradingScaleSchema = Joi.array()
 /** A course's tests: bounded by the course, not paged. */
 const courseTestsSchema = Joi.array().items(testSchema).label('CourseTests');
 
-export const courseSchema = Joi.object({
+const courseFields: Record<CourseColumn, Joi.Schema> = {
   id: int.required(),
   name: name.required(),
-  courseDetails: Joi.string().max(5000).required(),
+  courseDetails: longText.required(),
   gradingScale: gradingScaleSchema.required(),
   createdAt: timestamp.required(),
   updatedAt: timestamp.required(),
-  tests: courseTestsSchema.required(),
-}).label('Course');
+};
+export const courseSchema = Joi.object({ ...courseFields, tests: courseTestsSchema.required() }).label('Course');
 
 export const roleSchema = Joi.string().valid('STUDENT', 'TEACHER');
 
-export const userCourseSchema = Joi.object({
-  id: int.required(),
-  name: name.required(),
-  courseDetails: Joi.string().max(5000).required(),
-  createdAt: timestamp.required(),
-  updatedAt: timestamp.required(),
-  role: roleSchema.required(),
-}).label('UserCourse');
+// A user's course list leaves out the grading scale.
+const { gradingScale: _gradingScale, ...userCourseFields } = courseFields;
+export const userCourseSchema = Joi.object({ ...userCourseFields, role: roleSchema.required() }).label('UserCourse');
 
 export const enrollmentSchema = Joi.object({
   userId: int.required(),
@@ -71,7 +78,7 @@ export const testResultSchema = Joi.object({
 
 export const feedbackSchema = Joi.object({
   id: int.required(),
-  feedback: Joi.string().max(5000).required(),
+  feedback: longText.required(),
   courseId: int.required(),
   studentId: int.required(),
   createdAt: timestamp.required(),
@@ -91,10 +98,7 @@ export const gradebookSchema = Joi.object({
   students: Joi.array()
     .items(
       Joi.object({
-        id: int.required(),
-        email: Joi.string().max(254).required(),
-        firstName: Joi.string().max(100).allow(null).required(),
-        lastName: Joi.string().max(100).allow(null).required(),
+        ...userSummaryFields,
         results: Joi.object().pattern(Joi.string().max(10), int).label('ResultsByTest').required().description('testId → result'),
         average: nullableNumber,
         finalGrade: nullableNumber.description('Weighted final grade in result units, one decimal (every test, released or not)'),
@@ -123,10 +127,7 @@ export const courseGradesSchema = Joi.object({
   students: Joi.array()
     .items(
       Joi.object({
-        id: int.required(),
-        email: Joi.string().max(254).required(),
-        firstName: Joi.string().max(100).allow(null).required(),
-        lastName: Joi.string().max(100).allow(null).required(),
+        ...userSummaryFields,
         finalGrade,
         letter,
         graded: int.min(0).required().description('Weighted tests with a result'),

@@ -3,19 +3,18 @@
 // routes' courseFromPath loader answers 404 before that can happen).
 import { Prisma } from '@prisma/client';
 import type { Db } from '../db/prisma';
+import { COURSE_COLUMNS, selectOf, sqlColumns } from './columns';
 import { notFound } from './errors';
+import { fromJsonTest, jsonTestSql, testSelect, type JsonTest } from './tests';
 import type { ListQuery } from './types';
-import { testSelect } from './tests';
 
 const courseSelect = {
-  id: true,
-  name: true,
-  courseDetails: true,
-  gradingScale: true,
-  createdAt: true,
-  updatedAt: true,
+  ...selectOf(COURSE_COLUMNS),
   tests: { select: testSelect, orderBy: { id: 'asc' } },
 } as const;
+
+/** The course columns of getCourse's one statement (alias c). */
+const courseColumnsSql = Prisma.raw(sqlColumns('c', COURSE_COLUMNS));
 
 export interface GradeLetter {
   readonly letter: string;
@@ -53,34 +52,6 @@ export function listCourses(db: Db, { take, skip }: ListQuery) {
 
 type CourseView = Prisma.CourseGetPayload<{ select: typeof courseSelect }>;
 
-/** A test as json_build_object returns it: timestamp(3) columns become ISO text without a zone (they hold UTC). */
-export interface JsonTest {
-  readonly id: number;
-  readonly name: string;
-  readonly date: string;
-  readonly weight: number;
-  readonly released: boolean;
-  readonly releasedAt: string | null;
-  readonly courseId: number;
-  readonly updatedAt: string;
-}
-
-export const utc = (text: string): Date => new Date(`${text}Z`);
-
-/** A test row aggregated by json_build_object (alias t), in the column order of testSelect. */
-export const jsonTestSql = Prisma.sql`json_build_object('id', t."id", 'name', t."name", 'date', t."date", 'weight', t."weight",
-  'released', t."released", 'releasedAt', t."releasedAt", 'courseId', t."courseId", 'updatedAt', t."updatedAt")`;
-
-/** JsonTest → the shape Prisma returns for testSelect. */
-export function fromJsonTest(test: JsonTest) {
-  return {
-    ...test,
-    date: utc(test.date),
-    releasedAt: test.releasedAt === null ? null : utc(test.releasedAt),
-    updatedAt: utc(test.updatedAt),
-  };
-}
-
 /** Stored (and so returned) sorted by min descending: the letter of a grade is the first entry at or below it. */
 const sortScale = (scale: readonly GradeLetter[]) => [...scale].map(({ letter, min }) => ({ letter, min })).sort((a, b) => b.min - a.min);
 
@@ -92,9 +63,8 @@ const courseData = <T extends Partial<CourseInput>>(input: T) => ({
 export async function getCourse(db: Db, courseId: number): Promise<CourseView> {
   // The hot path, in ONE statement: findUnique with nested `tests` costs two round trips (the course,
   // then its tests), and the Rust-free client's per-statement overhead dominates this request.
-  // Same columns and order as courseSelect; tests/courses.test.ts covers the shape.
   const [course] = await db.$queryRaw<Array<Omit<CourseView, 'tests'> & { tests: JsonTest[] }>>`
-    SELECT c."id", c."name", c."courseDetails", c."gradingScale", c."createdAt", c."updatedAt",
+    SELECT ${courseColumnsSql},
            COALESCE((SELECT json_agg(${jsonTestSql} ORDER BY t."id")
                      FROM "tests" t WHERE t."courseId" = c."id"), '[]'::json) AS "tests"
     FROM "courses" c

@@ -2,8 +2,8 @@
 // whatever the class size.
 import { Prisma } from '@prisma/client';
 import type { Db } from '../db/prisma';
-import { fromJsonTest, jsonTestSql, type JsonTest } from './courses';
-import { finalGradeSql } from './grades';
+import { finalGradeSql, studentJsonFields, type StudentSummary } from './grades';
+import { fromJsonTest, jsonTestSql, type JsonTest, type TestView } from './tests';
 
 export interface TestStats {
   readonly testId: number;
@@ -29,20 +29,18 @@ export async function testStats(db: Db, testId: number): Promise<TestStats> {
 }
 
 export interface Gradebook {
-  readonly tests: Array<ReturnType<typeof fromJsonTest>>;
-  readonly students: Array<{
-    id: number;
-    email: string;
-    firstName: string | null;
-    lastName: string | null;
-    /** testId → result; tests without a result for this student are absent. */
-    results: Record<string, number>;
-    /** Mean of the student's results, one decimal; null without results. */
-    average: number | null;
-    /** The final grade (src/services/grades.ts) over every test, released or not, and its letter. */
-    finalGrade: number | null;
-    letter: string | null;
-  }>;
+  readonly tests: TestView[];
+  readonly students: Array<
+    StudentSummary & {
+      /** testId → result; tests without a result for this student are absent. */
+      results: Record<string, number>;
+      /** Mean of the student's results, one decimal; null without results. */
+      average: number | null;
+      /** The final grade (src/services/grades.ts) over every test, released or not, and its letter. */
+      finalGrade: number | null;
+      letter: string | null;
+    }
+  >;
 }
 
 /**
@@ -61,8 +59,7 @@ export async function gradebook(db: Db, courseId: number): Promise<Gradebook> {
     SELECT
       COALESCE((SELECT json_agg(${jsonTestSql} ORDER BY t."date", t."id")
                 FROM "tests" t WHERE t."courseId" = ${courseId}), '[]'::json) AS "tests",
-      COALESCE((SELECT json_agg(json_build_object('id', u."id", 'email', u."email", 'firstName', u."firstName",
-                                                  'lastName', u."lastName", 'results', COALESCE(r."results", '{}'::json),
+      COALESCE((SELECT json_agg(json_build_object(${studentJsonFields}, 'results', COALESCE(r."results", '{}'::json),
                                                   'finalGrade', g."finalGrade", 'letter', g."letter")
                                 ORDER BY u."id")
                 FROM "course_enrollments" e

@@ -6,10 +6,17 @@
 // With missing = zero, a weighted past-dated test without a result counts as 0. The letter is the scale
 // entry with the highest min ≤ finalGrade. Each route reads its grades in one statement, whatever the
 // class size.
-import { Prisma } from '@prisma/client';
+import { Prisma, type User } from '@prisma/client';
 import type { Db } from '../db/prisma';
-import type { ListQuery } from './types';
+import { sqlJsonFields, USER_SUMMARY_COLUMNS, type UserSummaryColumn } from './columns';
 import type { GradeLetter } from './courses';
+import type { ListQuery } from './types';
+
+/** Who a student is in a class list (the grade report, the gradebook). */
+export type StudentSummary = Pick<User, UserSummaryColumn>;
+
+/** A student (alias u) as json_build_object arguments, for those class lists. */
+export const studentJsonFields = Prisma.raw(sqlJsonFields('u', USER_SUMMARY_COLUMNS));
 
 export interface GradeOptions {
   /** What a student sees: only released tests count (teachers and admins see everything). */
@@ -30,7 +37,7 @@ export interface FinalGrade {
 export interface CourseGrades {
   readonly courseId: number;
   readonly gradingScale: GradeLetter[];
-  readonly students: Array<{ id: number; email: string; firstName: string | null; lastName: string | null } & FinalGrade>;
+  readonly students: Array<StudentSummary & FinalGrade>;
 }
 
 export interface UserCourseGrade {
@@ -71,8 +78,7 @@ export async function courseGrades(db: Db, courseId: number, options: GradeOptio
   const grade = finalGradeSql(Prisma.sql`c."id"`, Prisma.sql`u."id"`, Prisma.sql`c."gradingScale"`, options);
   const [row] = await db.$queryRaw<CourseGrades[]>`
     SELECT c."id" AS "courseId", c."gradingScale",
-           COALESCE((SELECT json_agg(json_build_object('id', u."id", 'email', u."email", 'firstName', u."firstName",
-                                                       'lastName', u."lastName", 'finalGrade', g."finalGrade", 'letter', g."letter",
+           COALESCE((SELECT json_agg(json_build_object(${studentJsonFields}, 'finalGrade', g."finalGrade", 'letter', g."letter",
                                                        'graded', g."graded", 'missing', g."missing")
                                      ORDER BY u."id")
                      FROM "course_enrollments" e

@@ -1,21 +1,36 @@
 // Tests of a course: queries. Authorization (teacher of the test's course) is the route's policy.
+import { Prisma } from '@prisma/client';
 import type { Db } from '../db/prisma';
+import { selectOf, sqlJsonFields, TEST_COLUMNS } from './columns';
 import type { CallerRole } from './courses';
 import { DomainError, notFound } from './errors';
 
 /** A course holds at most this many tests: every course response nests them all. */
 export const MAX_TESTS_PER_COURSE = 200;
 
-export const testSelect = {
-  id: true,
-  name: true,
-  date: true,
-  weight: true,
-  released: true,
-  releasedAt: true,
-  courseId: true,
-  updatedAt: true,
-} as const;
+export const testSelect = selectOf(TEST_COLUMNS);
+
+export type TestView = Prisma.TestGetPayload<{ select: typeof testSelect }>;
+
+/** A test as json_build_object returns it: timestamp(3) columns become ISO text without a zone (they hold UTC). */
+export type JsonTest = {
+  readonly [K in keyof TestView]: TestView[K] extends Date ? string : TestView[K] extends Date | null ? string | null : TestView[K];
+};
+
+/** A test row (alias t) as json_build_object, for the statements that nest a course's tests (fromJsonTest reads it). */
+export const jsonTestSql = Prisma.raw(`json_build_object(${sqlJsonFields('t', TEST_COLUMNS)})`);
+
+const utc = (text: string): Date => new Date(`${text}Z`);
+
+/** JsonTest → TestView. A new timestamp column fails to compile here until it is converted too. */
+export function fromJsonTest(test: JsonTest): TestView {
+  return {
+    ...test,
+    date: utc(test.date),
+    releasedAt: test.releasedAt === null ? null : utc(test.releasedAt),
+    updatedAt: utc(test.updatedAt),
+  };
+}
 
 export interface TestInput {
   readonly name: string;
