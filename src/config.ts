@@ -4,7 +4,7 @@ import Joi from 'joi';
 import { LOCAL_JWT_SECRET_FILE, loadOrCreateLocalSecret } from './auth/local-secret';
 import { jwtKeyFrom } from './auth/tokens';
 
-export type NodeEnv = 'development' | 'production' | 'test';
+type NodeEnv = 'development' | 'production' | 'test';
 
 export interface Config {
   readonly env: NodeEnv;

@@ -107,7 +107,7 @@ const internals = {
 };
 
 /** Maps any thrown value to the Boom error the client should see. */
-export function toBoom(error: unknown): Boom.Boom {
+function toBoom(error: unknown): Boom.Boom {
   if (error instanceof DomainError) {
     const boom = internals.domainToBoom[error.kind](error.message);
     Object.assign(boom.output.payload, error.details);

@@ -22,7 +22,7 @@ export interface LoginMailer {
  * HTTP client carries the request (its `Authorization: Bearer <SendGrid key>` header and the mail
  * body with the token), so it must never reach a log or a caller.
  */
-export class MailDeliveryError extends Error {
+class MailDeliveryError extends Error {
   override name = 'MailDeliveryError';
   constructor(
     message: string,

@@ -56,7 +56,7 @@ export interface Step<N extends Needs, Assign extends string = never> {
 }
 
 /** Builds a named policy: `check` returns true to allow. */
-export function policy<N extends Needs = object>(name: string, check: (request: StepRequest<N>) => boolean): Step<N> {
+function policy<N extends Needs = object>(name: string, check: (request: StepRequest<N>) => boolean): Step<N> {
   const method = async <Refs extends ReqRef>(request: Request<Refs> & StepRequest<N>) => {
     if (!request.auth.credentials.isAdmin && !check(request)) {
       throw Boom.forbidden(`Not allowed: ${name}`);
@@ -68,7 +68,7 @@ export function policy<N extends Needs = object>(name: string, check: (request: 
 }
 
 /** Builds a loader: `load` returns the resource or null (→ 404 "<Resource> not found"). */
-export function loader<Name extends keyof Loaded, N extends Needs>(
+function loader<Name extends keyof Loaded, N extends Needs>(
   assign: Name,
   resource: Resource,
   load: (request: StepRequest<N>) => Promise<Loaded[Name] | null>,

@@ -31,7 +31,7 @@ declare module '@hapi/hapi' {
 }
 
 /** The notification channel of prisma/migrations/*_credentials_notify. */
-export const CREDENTIALS_CHANNEL = 'credentials_changed';
+const CREDENTIALS_CHANNEL = 'credentials_changed';
 
 /** When this process last wrote rows that back cached credentials (see trackCredentialWrites). */
 export class WriteClock {

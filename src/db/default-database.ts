@@ -12,7 +12,7 @@ export interface DefaultDatabase {
 }
 
 /** The embedded cluster's directory (dist/db/ or src/db/ → project root). */
-export const EMBEDDED_DATA_DIR = path.resolve(__dirname, '..', '..', '.data', 'postgres');
+const EMBEDDED_DATA_DIR = path.resolve(__dirname, '..', '..', '.data', 'postgres');
 
 /** `whileStarting`: work the caller can do while the embedded PostgreSQL starts (called at once otherwise). */
 export async function openDefaultDatabase(

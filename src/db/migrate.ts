@@ -45,7 +45,7 @@ const internals = {
  * Committed migrations not yet applied, read from Prisma's own table: a few milliseconds, where
  * `prisma migrate status` takes a second or more of every restart.
  */
-export async function pendingMigrations(databaseUrl: string): Promise<string[]> {
+async function pendingMigrations(databaseUrl: string): Promise<string[]> {
   const applied = await internals.appliedMigrations(databaseUrl);
   return internals.committedMigrations().filter((name) => !applied.has(name));
 }

@@ -32,7 +32,7 @@ interface Parameter {
   schema?: SchemaObject;
 }
 
-export const OPENAPI_PATH = '/openapi.json';
+const OPENAPI_PATH = '/openapi.json';
 
 const internals = {
   options: {

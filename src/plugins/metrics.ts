@@ -8,7 +8,7 @@ import Joi from 'joi';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { documented } from './route';
 
-export interface PoolStats {
+interface PoolStats {
   readonly totalCount: number;
   readonly idleCount: number;
   readonly waitingCount: number;

@@ -40,7 +40,7 @@ export interface DocumentedOptions {
 export const BODY_ERRORS: readonly ErrorStatus[] = [400, 413, 415];
 
 /** What documented() leaves in `plugins['grading-docs']` for the docs plugin. */
-export interface RouteDocs {
+interface RouteDocs {
   /** status → media types; statuses not listed answer JSON. */
   readonly media: Record<number, readonly string[]>;
 }

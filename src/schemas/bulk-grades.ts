@@ -8,7 +8,7 @@ import Joi from 'joi';
 import { int32 } from './common';
 import type { BulkRow } from '../services/bulk-grading';
 
-export const MAX_BULK_ROWS = 1000;
+const MAX_BULK_ROWS = 1000;
 
 const internals = {
   int32: 2_147_483_647,

@@ -30,7 +30,7 @@ const testFields: Record<TestColumn, Joi.Schema> = {
 };
 export const testSchema = Joi.object(testFields).label('Test');
 
-export const gradingScaleSchema = Joi.array()
+const gradingScaleSchema = Joi.array()
   .items(
     Joi.object({
       letter: Joi.string().max(10).required(),

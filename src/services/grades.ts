@@ -25,7 +25,7 @@ export interface GradeOptions {
   readonly missingZero: boolean;
 }
 
-export interface FinalGrade {
+interface FinalGrade {
   readonly finalGrade: number | null;
   readonly letter: string | null;
   /** Weighted tests with a result. */

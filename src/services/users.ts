@@ -8,7 +8,7 @@ import type { ListQuery } from './types';
 import { MAX_FAILED_ATTEMPTS, normalizeEmail } from './auth';
 
 /** What a response shows of a user: never tokens. */
-export const userSelect = {
+const userSelect = {
   id: true,
   email: true,
   firstName: true,

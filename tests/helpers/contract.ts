@@ -13,7 +13,7 @@ type Spec = any;
 /** Routes that are not API operations: the docs plugin's own UI, assets, document and redirect. */
 export const UNDOCUMENTED_PLUGINS = new Set(['hapi-swagger', 'docs']);
 
-export const OPENAPI_PATH = '/openapi.json';
+const OPENAPI_PATH = '/openapi.json';
 
 /** What the server sends with every JSON body (and so what the document names). */
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -29,7 +29,7 @@ interface Documented {
   readonly content?: Record<string, { schema?: unknown }>;
 }
 
-export class Contract {
+class Contract {
   private readonly ajv = new Ajv({ strict: false, allErrors: true });
   private readonly validators = new Map<string, ValidateFunction>();
 
@@ -127,7 +127,7 @@ function escape(segment: string): string {
 const contracts = new Map<string, Contract>();
 
 /** The served document of `server` (one Contract per distinct document, shared by the servers of a test file). */
-export async function contractOf(inject: (options: ServerInjectOptions | string) => Promise<ServerInjectResponse>): Promise<Contract> {
+async function contractOf(inject: (options: ServerInjectOptions | string) => Promise<ServerInjectResponse>): Promise<Contract> {
   const res = await inject(OPENAPI_PATH);
   if (res.statusCode !== 200) {
     throw new Error(`GET ${OPENAPI_PATH} answered ${res.statusCode}`);

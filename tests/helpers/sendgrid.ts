@@ -3,7 +3,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export interface SentMail {
+interface SentMail {
   readonly to: string;
   readonly from: string;
   readonly subject: string;
