@@ -10,8 +10,64 @@ import { openDefaultDatabase } from './db/default-database';
 import { freePort } from './db/embedded';
 import { createLogger } from './logger';
 
+interface Instance {
+  readonly name: string;
+  readonly port: number;
+  readonly child: ChildProcess;
+}
+
 const internals = {
   names: ['A', 'B'],
+
+  async start(name: string, databaseUrl: string): Promise<Instance> {
+    const port = await freePort();
+    const child = spawn(process.execPath, [path.join(__dirname, 'index.js')], {
+      // The proxy appends the client's address to X-Forwarded-For, as Heroku's router does.
+      env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', TRUST_PROXY: 'true' },
+      stdio: 'inherit',
+    });
+    return { name, port, child };
+  },
+
+  /** Round robin: each request goes to the next instance, whose name comes back in X-Instance. */
+  proxy(instances: readonly Instance[]): http.Server {
+    let next = 0;
+    return http.createServer((req, res) => {
+      const instance = instances[next++ % instances.length];
+      const forwardedFor = [req.headers['x-forwarded-for'], req.socket.remoteAddress].filter(Boolean).join(', ');
+      const upstream = http.request(
+        {
+          host: '127.0.0.1',
+          port: instance.port,
+          method: req.method,
+          path: req.url,
+          headers: { ...req.headers, 'x-forwarded-for': forwardedFor },
+        },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, { ...answer.headers, 'x-instance': instance.name });
+          answer.pipe(res);
+        },
+      );
+      upstream.on('error', () => (res.headersSent ? res.destroy() : res.writeHead(502, { 'x-instance': instance.name }).end()));
+      req.pipe(upstream);
+    });
+  },
+
+  stopped(child: ChildProcess): Promise<unknown> {
+    return child.exitCode === null ? new Promise((resolve) => child.once('exit', resolve).kill('SIGTERM')) : Promise.resolve();
+  },
+
+  /** Until the instance answers (or the launcher is stopping), so the first requests do not meet a 502. */
+  async answering(port: number, stopping: () => boolean): Promise<void> {
+    const up = () =>
+      fetch(`http://127.0.0.1:${port}/`).then(
+        (res) => res.ok,
+        () => false,
+      );
+    while (!stopping() && !(await up())) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  },
 };
 
 async function main(): Promise<void> {
@@ -21,38 +77,11 @@ async function main(): Promise<void> {
   if (!config.redisUrl) {
     logger.warn('REDIS_URL is not set: each instance counts rate limits on its own (REDIS_URL=redis://127.0.0.1:6379 shares them)');
   }
-
-  const instances: Array<{ name: string; port: number; child: ChildProcess }> = [];
+  const instances: Instance[] = [];
   for (const name of internals.names) {
-    const port = await freePort();
-    const child = spawn(process.execPath, [path.join(__dirname, 'index.js')], {
-      // The proxy appends the client's address to X-Forwarded-For, as Heroku's router does.
-      env: { ...process.env, DATABASE_URL: url, PORT: String(port), HOST: '127.0.0.1', TRUST_PROXY: 'true' },
-      stdio: 'inherit',
-    });
-    instances.push({ name, port, child });
+    instances.push(await internals.start(name, url));
   }
-
-  let next = 0;
-  const proxy = http.createServer((req, res) => {
-    const instance = instances[next++ % instances.length];
-    const forwardedFor = [req.headers['x-forwarded-for'], req.socket.remoteAddress].filter(Boolean).join(', ');
-    const upstream = http.request(
-      {
-        host: '127.0.0.1',
-        port: instance.port,
-        method: req.method,
-        path: req.url,
-        headers: { ...req.headers, 'x-forwarded-for': forwardedFor },
-      },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, { ...answer.headers, 'x-instance': instance.name });
-        answer.pipe(res);
-      },
-    );
-    upstream.on('error', () => (res.headersSent ? res.destroy() : res.writeHead(502, { 'x-instance': instance.name }).end()));
-    req.pipe(upstream);
-  });
+  const proxy = internals.proxy(instances);
 
   let stopping = false;
   const stop = async (code: number) => {
@@ -61,36 +90,23 @@ async function main(): Promise<void> {
     }
     stopping = true;
     proxy.close();
-    await Promise.all(
-      instances.map(({ child }) =>
-        child.exitCode === null ? new Promise((resolve) => child.once('exit', resolve).kill('SIGTERM')) : Promise.resolve(),
-      ),
-    );
+    await Promise.all(instances.map(({ child }) => internals.stopped(child)));
     await embedded?.stop();
     process.exit(code);
   };
   process.on('SIGINT', () => void stop(0));
   process.on('SIGTERM', () => void stop(0));
-  instances.forEach(({ name, child }) =>
+  for (const { name, child } of instances) {
     child.on('exit', (code) => {
       if (!stopping) {
         logger.error({ instance: name, code }, 'an instance exited: stopping the other');
         void stop(1);
       }
-    }),
-  );
+    });
+  }
 
-  // Listen once both answer, so the first requests do not meet a 502.
   for (const { port } of instances) {
-    while (
-      !stopping &&
-      !(await fetch(`http://127.0.0.1:${port}/`).then(
-        (res) => res.ok,
-        () => false,
-      ))
-    ) {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    await internals.answering(port, () => stopping);
   }
   proxy.listen(config.port, config.host, () =>
     logger.info(
