@@ -3,6 +3,7 @@
 import Boom from '@hapi/boom';
 import Hapi, { type Lifecycle, type Request, type RouteOptions, type Server, type ServerOptions as ServerOptionsOfHapi } from '@hapi/hapi';
 import hapiPino from 'hapi-pino';
+import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import { connectDatabase, type Db } from './db/prisma';
@@ -142,6 +143,52 @@ const internals = {
   clip(text: string, max: number): string {
     return text.length > max ? `${text.slice(0, max - 1)}…` : text;
   },
+  hapiServer(config: Config): Server {
+    return Hapi.server({
+      host: config.host,
+      port: config.port,
+      debug: false,
+      router: { stripTrailingSlash: true },
+      load: internals.load(config),
+      routes: {
+        validate: { failAction: internals.failValidation, options: { abortEarly: true } },
+        response: { emptyStatusCode: 204, sample: config.responseValidationPercent },
+        payload: { maxBytes: internals.maxPayloadBytes, allow: internals.payloadTypes },
+        security: internals.security(config),
+        cors: internals.cors(config),
+      },
+    });
+  },
+
+  async mailAndRateLimits(server: Server, config: Config, logger: Logger): Promise<void> {
+    server.app.mailer = createLoginMailer(config, logger);
+    server.app.releaseNotifier = createReleaseNotifier(server.app.mailer, logger);
+    // A graceful stop lets release emails already queued finish (each send times out after 5 s).
+    server.ext('onPreStop', () => internals.settle(server.app.releaseNotifier.idle(), 10_000));
+    server.app.rateLimits = createRateLimiters(config.redisUrl, config.rateLimitKeyPrefix);
+    server.ext('onPostStop', () => server.app.rateLimits.close());
+    // Counting in memory while Redis connects would split the budget between instances.
+    if (!(await server.app.rateLimits.ready())) {
+      logger.warn('REDIS_URL does not answer: rate limits are per instance until it does');
+    }
+  },
+
+  async registerPlugins(server: Server, config: Config, logger: Logger, pool: Pool | undefined): Promise<void> {
+    await server.register({
+      plugin: hapiPino,
+      options: {
+        instance: logger,
+        // Probes are polled constantly; their completion lines would drown the log.
+        ignorePaths: ['/', '/ready'],
+        // Without LOG_REQUESTS (production's default) only server errors get a completion line.
+        logRequestComplete: config.logRequests ? true : internals.isServerError,
+      },
+    });
+    await server.register({ plugin: errorsPlugin, options: { retryAfterSeconds: config.overload.retryAfterSeconds } });
+    await server.register([authStrategyPlugin, statusPlugin, authPlugin, usersPlugin]);
+    await server.register(domainPlugins);
+    await server.register({ plugin: metricsPlugin, options: { token: config.metricsToken, pool } });
+  },
 };
 
 export async function createServer(config: Config, options: ServerOptions = {}): Promise<Server> {
@@ -160,20 +207,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     logger,
   });
 
-  const server = Hapi.server({
-    host: config.host,
-    port: config.port,
-    debug: false,
-    router: { stripTrailingSlash: true },
-    load: internals.load(config),
-    routes: {
-      validate: { failAction: internals.failValidation, options: { abortEarly: true } },
-      response: { emptyStatusCode: 204, sample: config.responseValidationPercent },
-      payload: { maxBytes: internals.maxPayloadBytes, allow: internals.payloadTypes },
-      security: internals.security(config),
-      cors: internals.cors(config),
-    },
-  });
+  const server = internals.hapiServer(config);
   server.app.config = config;
   server.app.db = db;
   server.app.notifications = notifications;
@@ -181,31 +215,8 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   // First of the onPreResponse steps: the error mapper (src/errors.ts) keeps this header when it
   // replaces a 500 with the error the client should see.
   server.ext('onPreResponse', internals.noStore);
-  server.app.mailer = createLoginMailer(config, logger);
-  server.app.releaseNotifier = createReleaseNotifier(server.app.mailer, logger);
-  // A graceful stop lets release emails already queued finish (each send times out after 5 s).
-  server.ext('onPreStop', () => internals.settle(server.app.releaseNotifier.idle(), 10_000));
-  server.app.rateLimits = createRateLimiters(config.redisUrl, config.rateLimitKeyPrefix);
-  server.ext('onPostStop', () => server.app.rateLimits.close());
-  // Counting in memory while Redis connects would split the budget between instances.
-  if (!(await server.app.rateLimits.ready())) {
-    logger.warn('REDIS_URL does not answer: rate limits are per instance until it does');
-  }
-
-  await server.register({
-    plugin: hapiPino,
-    options: {
-      instance: logger,
-      // Probes are polled constantly; their completion lines would drown the log.
-      ignorePaths: ['/', '/ready'],
-      // Without LOG_REQUESTS (production's default) only server errors get a completion line.
-      logRequestComplete: config.logRequests ? true : internals.isServerError,
-    },
-  });
-  await server.register({ plugin: errorsPlugin, options: { retryAfterSeconds: config.overload.retryAfterSeconds } });
-  await server.register([authStrategyPlugin, statusPlugin, authPlugin, usersPlugin]);
-  await server.register(domainPlugins);
-  await server.register({ plugin: metricsPlugin, options: { token: config.metricsToken, pool: database.pool } });
+  await internals.mailAndRateLimits(server, config, logger);
+  await internals.registerPlugins(server, config, logger, database.pool);
 
   server.ext('onPostStop', async () => {
     await notifications.stop();

