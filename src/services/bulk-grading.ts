@@ -22,30 +22,19 @@ export interface BulkCounts {
   readonly unchanged: number;
 }
 
+type Tx = Prisma.TransactionClient;
+type Write = { studentId: number; result: number };
+
 const internals = {
   /** A bulk request of 1000 rows is a handful of statements; the lock may wait for another request. */
   transaction: { timeout: 60_000, maxWait: 10_000 },
 
   keyOf: (row: BulkRow): string | undefined => ('studentId' in row ? String(row.studentId) : 'email' in row ? row.email : undefined),
-};
 
-/**
- * Creates, updates (the caller becomes the grader) or leaves each student's result of `testId`.
- * Any bad row → DomainError('invalid') with `rows: [{row, message}]` (every bad row once, its first
- * problem) and nothing written.
- */
-export async function applyBulkGrades(db: Db, testId: number, rows: readonly BulkRow[], actorId: number): Promise<BulkCounts> {
-  // Emails are stored trimmed and lower-cased (services/auth.ts normalizeEmail); rows arrive normalized.
-  const userKey = rows.some((row) => 'email' in row) ? Prisma.sql`u."email" = x."key"` : Prisma.sql`u."id" = x."key"::int`;
-  return db.$transaction(async (tx) => {
-    await actingAs(tx, actorId);
-    const [test] = await tx.$queryRaw<Array<{ courseId: number }>>`
-      SELECT "courseId" FROM "tests" WHERE "id" = ${testId} FOR NO KEY UPDATE`;
-    if (!test) {
-      throw notFound('Test'); // deleted since the route loaded it
-    }
-
-    // Who each key is: an enrolled STUDENT of the course, or nobody (unknown user, teacher, outsider).
+  /** Row number → the enrolled STUDENT its key names, or null (unknown user, teacher, outsider). One statement. */
+  async studentsOf(tx: Tx, rows: readonly BulkRow[], courseId: number): Promise<Map<number, number | null>> {
+    // Emails are stored trimmed and lower-cased (services/auth.ts normalizeEmail); rows arrive normalized.
+    const userKey = rows.some((row) => 'email' in row) ? Prisma.sql`u."email" = x."key"` : Prisma.sql`u."id" = x."key"::int`;
     const keys = rows.flatMap((row) => {
       const key = internals.keyOf(row);
       return key === undefined ? [] : [{ row: row.row, key }];
@@ -54,12 +43,15 @@ export async function applyBulkGrades(db: Db, testId: number, rows: readonly Bul
       SELECT x."row", e."userId" AS "studentId"
       FROM jsonb_to_recordset(${JSON.stringify(keys)}::jsonb) AS x("row" int, "key" text)
       LEFT JOIN "users" u ON ${userKey}
-      LEFT JOIN "course_enrollments" e ON e."userId" = u."id" AND e."courseId" = ${test.courseId} AND e."role" = 'STUDENT'`;
-    const studentOf = new Map(resolved.map((r) => [r.row, r.studentId]));
+      LEFT JOIN "course_enrollments" e ON e."userId" = u."id" AND e."courseId" = ${courseId} AND e."role" = 'STUDENT'`;
+    return new Map(resolved.map((r) => [r.row, r.studentId]));
+  },
 
+  /** The writes, or DomainError('invalid') listing every bad row once with its first problem. */
+  writesOf(rows: readonly BulkRow[], studentOf: Map<number, number | null>, courseId: number): Write[] {
     const problems: RowProblem[] = [];
     const seen = new Map<number, number>();
-    const writes: Array<{ studentId: number; result: number }> = [];
+    const writes: Write[] = [];
     for (const row of rows) {
       if ('problem' in row) {
         problems.push({ row: row.row, message: row.problem });
@@ -68,7 +60,7 @@ export async function applyBulkGrades(db: Db, testId: number, rows: readonly Bul
       const studentId = studentOf.get(row.row);
       if (studentId === null || studentId === undefined) {
         const who = 'email' in row ? `"email" ${row.email}` : `"studentId" ${row.studentId}`;
-        problems.push({ row: row.row, message: `${who} is not a student of course ${test.courseId}` });
+        problems.push({ row: row.row, message: `${who} is not a student of course ${courseId}` });
         continue;
       }
       const first = seen.get(studentId);
@@ -84,17 +76,17 @@ export async function applyBulkGrades(db: Db, testId: number, rows: readonly Bul
         .slice(0, 3)
         .map((p) => `row ${p.row}: ${p.message}`)
         .join('; ');
-      throw new DomainError(
-        'invalid',
-        `${problems.length} bad row(s), nothing was written (${listed}${problems.length > 3 ? '; …' : ''})`,
-        {
-          rows: problems,
-        },
-      );
+      const more = problems.length > 3 ? '; …' : '';
+      throw new DomainError('invalid', `${problems.length} bad row(s), nothing was written (${listed}${more})`, { rows: problems });
     }
+    return writes;
+  },
 
-    // One upsert for every row. A row whose value is unchanged matches the conflict but not the
-    // WHERE: it is neither written nor returned. xmax = 0 tells an inserted row from an updated one.
+  /**
+   * One upsert for every row. A row whose value is unchanged matches the conflict but not the
+   * WHERE: it is neither written nor returned. xmax = 0 tells an inserted row from an updated one.
+   */
+  async upsert(tx: Tx, testId: number, actorId: number, writes: readonly Write[]): Promise<BulkCounts> {
     const written = await tx.$queryRaw<Array<{ created: boolean }>>`
       INSERT INTO "test_results" ("testId", "studentId", "result", "graderId", "updatedAt")
       SELECT ${testId}, x."studentId", x."result", ${actorId}, now() AT TIME ZONE 'UTC'
@@ -105,5 +97,24 @@ export async function applyBulkGrades(db: Db, testId: number, rows: readonly Bul
       RETURNING (xmax = 0) AS "created"`;
     const created = written.filter((row) => row.created).length;
     return { created, updated: written.length - created, unchanged: writes.length - written.length };
+  },
+};
+
+/**
+ * Creates, updates (the caller becomes the grader) or leaves each student's result of `testId`.
+ * Any bad row → DomainError('invalid') with `rows: [{row, message}]` (every bad row once, its first
+ * problem) and nothing written.
+ */
+export async function applyBulkGrades(db: Db, testId: number, rows: readonly BulkRow[], actorId: number): Promise<BulkCounts> {
+  return db.$transaction(async (tx) => {
+    await actingAs(tx, actorId);
+    const [test] = await tx.$queryRaw<Array<{ courseId: number }>>`
+      SELECT "courseId" FROM "tests" WHERE "id" = ${testId} FOR NO KEY UPDATE`;
+    if (!test) {
+      throw notFound('Test'); // deleted since the route loaded it
+    }
+    const studentOf = await internals.studentsOf(tx, rows, test.courseId);
+    const writes = internals.writesOf(rows, studentOf, test.courseId);
+    return internals.upsert(tx, testId, actorId, writes);
   }, internals.transaction);
 }
