@@ -172,6 +172,31 @@ const internals = {
   withoutEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
     return Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== '')) as Record<string, string>;
   },
+  /** Without JWT_SECRET: refused in production, else a random secret kept with the local data. */
+  localJwtSecret(env: Env, file: string, warnings: string[]): string {
+    if (env.NODE_ENV === 'production') {
+      throw new ConfigError(`JWT_SECRET is required when NODE_ENV=production (at least ${internals.minSecretLength} characters)`);
+    }
+    warnings.push(`JWT_SECRET is not set: using the random secret kept in ${file}. Set JWT_SECRET on shared hosts.`);
+    return loadOrCreateLocalSecret(file);
+  },
+
+  /** Settings that are fine on a laptop and dangerous in production: said loudly at start. */
+  productionWarnings(env: Env): string[] {
+    if (env.NODE_ENV !== 'production') {
+      return [];
+    }
+    const warnings: string[] = [];
+    if (!env.SENDGRID_API_KEY) {
+      warnings.push(
+        'SENDGRID_API_KEY is not set in production: LOGIN TOKENS ARE WRITTEN TO THE LOG, so anyone who can read the log can log in as any user. Set SENDGRID_API_KEY.',
+      );
+    }
+    if (env.SEED_DEMO_DATA) {
+      warnings.push('SEED_DEMO_DATA=true in production: the demo users (admin@example.com is an admin) are upserted at start.');
+    }
+    return warnings;
+  },
 };
 
 export function loadConfig(
@@ -185,23 +210,8 @@ export function loadConfig(
   const env = result.value;
 
   const nodeEnv = env.NODE_ENV;
-  const warnings: string[] = [];
-  let jwtSecret: string | undefined = env.JWT_SECRET;
-  if (!jwtSecret) {
-    if (nodeEnv === 'production') {
-      throw new ConfigError(`JWT_SECRET is required when NODE_ENV=production (at least ${internals.minSecretLength} characters)`);
-    }
-    jwtSecret = loadOrCreateLocalSecret(files.localJwtSecretFile);
-    warnings.push(`JWT_SECRET is not set: using the random secret kept in ${files.localJwtSecretFile}. Set JWT_SECRET on shared hosts.`);
-  }
-  if (!env.SENDGRID_API_KEY && nodeEnv === 'production') {
-    warnings.push(
-      'SENDGRID_API_KEY is not set in production: LOGIN TOKENS ARE WRITTEN TO THE LOG, so anyone who can read the log can log in as any user. Set SENDGRID_API_KEY.',
-    );
-  }
-  if (env.SEED_DEMO_DATA && nodeEnv === 'production') {
-    warnings.push('SEED_DEMO_DATA=true in production: the demo users (admin@example.com is an admin) are upserted at start.');
-  }
+  const warnings = internals.productionWarnings(env);
+  const jwtSecret = env.JWT_SECRET ?? internals.localJwtSecret(env, files.localJwtSecretFile, warnings);
 
   return {
     env: nodeEnv,
