@@ -1,5 +1,5 @@
 // Courses: GET /courses, GET|PUT|DELETE /courses/{courseId}, POST /courses.
-import type { Plugin } from '@hapi/hapi';
+import type { Plugin, ServerRoute } from '@hapi/hapi';
 import Joi from 'joi';
 import { courseFromPath, limitWritesForOthers, mayCreateCourses, teachesCourse, type Pres } from '../auth/policies';
 import { idParams, listQuery, longText, shortText, text, type IdParams } from '../schemas/common';
@@ -54,73 +54,82 @@ const internals = {
 
 type CourseRoute = { Params: IdParams<'courseId'>; Pres: Pres<'course'> };
 
+const listCourses: ServerRoute<{ Query: ListQuery }> = {
+  method: 'GET',
+  path: '/courses',
+  options: {
+    description: 'List courses, each with its tests',
+    ...documented(
+      'courses',
+      { 200: { description: 'Courses by id', schema: Joi.array().items(courseSchema).max(100).label('Courses') } },
+      [400],
+    ),
+    validate: { query: listQuery },
+  },
+  handler: (request) => courses.listCourses(request.server.app.db, request.query),
+};
+
+const getCourse: ServerRoute<{ Params: IdParams<'courseId'> }> = {
+  method: 'GET',
+  path: '/courses/{courseId}',
+  options: {
+    description: 'A course with its tests',
+    ...documented('courses', { 200: { description: 'The course', schema: courseSchema } }, [400, 404]),
+    validate: { params: internals.params },
+  },
+  handler: (request) => courses.getCourse(request.server.app.db, request.params.courseId),
+};
+
+const createCourse: ServerRoute<{ Payload: courses.CourseInput }> = {
+  method: 'POST',
+  path: '/courses',
+  options: {
+    description: 'Create a course; the creator becomes its TEACHER',
+    ...documented('courses', { 201: courseSchema }, [...BODY_ERRORS, 403, 429]),
+    validate: { payload: internals.createPayload },
+    pre: [limitWritesForOthers, mayCreateCourses],
+  },
+  handler: async (request, h) => {
+    const { userId } = request.auth.credentials;
+    const created = await courses.createCourse(request.server.app.db, userId, request.payload);
+    return h.response(created).code(201);
+  },
+};
+
+const updateCourse: ServerRoute<CourseRoute & { Payload: Partial<courses.CourseInput> }> = {
+  method: 'PUT',
+  path: '/courses/{courseId}',
+  options: {
+    description: 'Update a course (teachers of the course, admins)',
+    ...documented('courses', { 200: { description: 'The updated course', schema: courseSchema } }, [...BODY_ERRORS, 403, 404]),
+    validate: { params: internals.params, payload: internals.updatePayload },
+    pre: [courseFromPath, teachesCourse],
+  },
+  handler: (request) => courses.updateCourse(request.server.app.db, request.params.courseId, request.payload),
+};
+
+const deleteCourse: ServerRoute<CourseRoute> = {
+  method: 'DELETE',
+  path: '/courses/{courseId}',
+  options: {
+    description: 'Delete a course with its tests, results, enrollments and feedback (teachers of the course, admins)',
+    ...documented('courses', { 204: 'Deleted' }, [...BODY_ERRORS, 403, 404]),
+    validate: { params: internals.params },
+    pre: [courseFromPath, teachesCourse],
+  },
+  handler: async (request, h) => {
+    await courses.deleteCourse(request.server.app.db, request.params.courseId);
+    return h.response().code(204);
+  },
+};
+
 export const coursesPlugin: Plugin<void> = {
   name: 'courses',
   register(server) {
-    const { db } = server.app;
-    server.route<{ Query: ListQuery }>({
-      method: 'GET',
-      path: '/courses',
-      options: {
-        description: 'List courses, each with its tests',
-        ...documented(
-          'courses',
-          { 200: { description: 'Courses by id', schema: Joi.array().items(courseSchema).max(100).label('Courses') } },
-          [400],
-        ),
-        validate: { query: listQuery },
-      },
-      handler: (request) => courses.listCourses(db, request.query),
-    });
-    server.route<{ Params: IdParams<'courseId'> }>({
-      method: 'GET',
-      path: '/courses/{courseId}',
-      options: {
-        description: 'A course with its tests',
-        ...documented('courses', { 200: { description: 'The course', schema: courseSchema } }, [400, 404]),
-        validate: { params: internals.params },
-      },
-      handler: (request) => courses.getCourse(db, request.params.courseId),
-    });
-    server.route<{ Payload: courses.CourseInput }>({
-      method: 'POST',
-      path: '/courses',
-      options: {
-        description: 'Create a course; the creator becomes its TEACHER',
-        ...documented('courses', { 201: courseSchema }, [...BODY_ERRORS, 403, 429]),
-        validate: { payload: internals.createPayload },
-        pre: [limitWritesForOthers, mayCreateCourses],
-      },
-      handler: async (request, h) => {
-        const { userId } = request.auth.credentials;
-        const created = await courses.createCourse(db, userId, request.payload);
-        return h.response(created).code(201);
-      },
-    });
-    server.route<CourseRoute & { Payload: Partial<courses.CourseInput> }>({
-      method: 'PUT',
-      path: '/courses/{courseId}',
-      options: {
-        description: 'Update a course (teachers of the course, admins)',
-        ...documented('courses', { 200: { description: 'The updated course', schema: courseSchema } }, [...BODY_ERRORS, 403, 404]),
-        validate: { params: internals.params, payload: internals.updatePayload },
-        pre: [courseFromPath, teachesCourse],
-      },
-      handler: (request) => courses.updateCourse(db, request.params.courseId, request.payload),
-    });
-    server.route<CourseRoute>({
-      method: 'DELETE',
-      path: '/courses/{courseId}',
-      options: {
-        description: 'Delete a course with its tests, results, enrollments and feedback (teachers of the course, admins)',
-        ...documented('courses', { 204: 'Deleted' }, [...BODY_ERRORS, 403, 404]),
-        validate: { params: internals.params },
-        pre: [courseFromPath, teachesCourse],
-      },
-      handler: async (request, h) => {
-        await courses.deleteCourse(db, request.params.courseId);
-        return h.response().code(204);
-      },
-    });
+    server.route(listCourses);
+    server.route(getCourse);
+    server.route(createCourse);
+    server.route(updateCourse);
+    server.route(deleteCourse);
   },
 };
