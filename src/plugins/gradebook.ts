@@ -1,7 +1,7 @@
 // Reports: GET /courses/tests/{testId}/stats, GET /courses/{courseId}/gradebook and
 // GET /courses/{courseId}/grades (JSON or CSV), GET /users/{userId}/grades.
 import Accept from '@hapi/accept';
-import type { Plugin, Request, ResponseToolkit } from '@hapi/hapi';
+import type { Plugin, Request, ResponseToolkit, ServerRoute } from '@hapi/hapi';
 import { stringify } from 'csv-stringify/sync';
 import Joi from 'joi';
 import { courseFromPath, isSelf, teachesCourse, teachesTestCourse, testFromPath, userFromPath, type Pres } from '../auth/policies';
@@ -90,88 +90,96 @@ const internals = {
   }),
 };
 
+const getTestStats: ServerRoute<{ Params: IdParams<'testId'>; Pres: Pres<'test'> }> = {
+  method: 'GET',
+  path: '/courses/tests/{testId}/stats',
+  options: {
+    description: 'Statistics of a test in result units: count, average, min, max, median (teachers of its course, admins)',
+    ...documented(
+      'reports',
+      { 200: { description: 'The figures are null when there are no results', schema: statsSchema } },
+      [400, 403, 404],
+    ),
+    validate: { params: idParams('testId') },
+    pre: [testFromPath, teachesTestCourse],
+  },
+  handler: (request) => reports.testStats(request.server.app.db, request.params.testId),
+};
+
+const getGradebook: ServerRoute<{ Params: IdParams<'courseId'>; Pres: Pres<'course'> }> = {
+  method: 'GET',
+  path: '/courses/{courseId}/gradebook',
+  options: {
+    description:
+      "A course's gradebook: its tests and, per student, the results by test id and the average (teachers of the course, admins). `Accept: text/csv` answers CSV, one row per student",
+    ...documented(
+      'reports',
+      {
+        200: {
+          description: 'The gradebook (CSV with `Accept: text/csv`)',
+          schema: gradebookSchema,
+          media: ['application/json', 'text/csv'],
+        },
+      },
+      [400, 403, 404],
+    ),
+    validate: { params: idParams('courseId') },
+    pre: [courseFromPath, teachesCourse],
+  },
+  async handler(request, h) {
+    const { courseId } = request.params;
+    const book = await reports.gradebook(request.server.app.db, courseId);
+    return internals.negotiate(request, h, book, internals.toCsv, `course-${courseId}-gradebook.csv`);
+  },
+};
+
+const getCourseGrades: ServerRoute<{ Params: IdParams<'courseId'>; Query: { missing?: 'zero' }; Pres: Pres<'course'> }> = {
+  method: 'GET',
+  path: '/courses/{courseId}/grades',
+  options: {
+    description:
+      "Final grades of a course's students: the weighted mean of their results, rounded half up to one decimal, and its letter (teachers of the course, admins). `?missing=zero` counts weighted past-dated tests without a result as 0. `Accept: text/csv` answers CSV, one row per student",
+    ...documented(
+      'reports',
+      {
+        200: {
+          description: 'Students by id with their final grade (CSV with `Accept: text/csv`)',
+          schema: courseGradesSchema,
+          media: ['application/json', 'text/csv'],
+        },
+      },
+      [400, 403, 404],
+    ),
+    validate: { params: idParams('courseId'), query: internals.gradesQuery },
+    pre: [courseFromPath, teachesCourse],
+  },
+  async handler(request, h) {
+    const { db } = request.server.app;
+    const { courseId } = request.params;
+    const report = await grades.courseGrades(db, courseId, { releasedOnly: false, missingZero: request.query.missing === 'zero' });
+    return internals.negotiate(request, h, report, internals.gradesToCsv, `course-${courseId}-grades.csv`);
+  },
+};
+
+const getUserGrades: ServerRoute<{ Params: IdParams<'userId'>; Query: ListQuery; Pres: Pres<'user'> }> = {
+  method: 'GET',
+  path: '/users/{userId}/grades',
+  options: {
+    description:
+      "A user's final grade and letter in each course they are a STUDENT of, by courseId, from released results only: what the student sees (yourself, admins)",
+    ...documented('reports', { 200: { description: 'Courses by id with the final grade', schema: userGradesSchema } }, [400, 403, 404]),
+    validate: { params: idParams('userId'), query: listQuery },
+    pre: [userFromPath, isSelf],
+  },
+  handler: (request) => grades.userGrades(request.server.app.db, request.params.userId, request.query),
+};
+
 export const gradebookPlugin: Plugin<void> = {
   name: 'gradebook',
   register(server) {
-    const { db } = server.app;
-    server.route<{ Params: IdParams<'testId'>; Pres: Pres<'test'> }>({
-      method: 'GET',
-      path: '/courses/tests/{testId}/stats',
-      options: {
-        description: 'Statistics of a test in result units: count, average, min, max, median (teachers of its course, admins)',
-        ...documented(
-          'reports',
-          { 200: { description: 'The figures are null when there are no results', schema: statsSchema } },
-          [400, 403, 404],
-        ),
-        validate: { params: idParams('testId') },
-        pre: [testFromPath, teachesTestCourse],
-      },
-      handler: (request) => reports.testStats(db, request.params.testId),
-    });
-    server.route<{ Params: IdParams<'courseId'>; Pres: Pres<'course'> }>({
-      method: 'GET',
-      path: '/courses/{courseId}/gradebook',
-      options: {
-        description:
-          "A course's gradebook: its tests and, per student, the results by test id and the average (teachers of the course, admins). `Accept: text/csv` answers CSV, one row per student",
-        ...documented(
-          'reports',
-          {
-            200: {
-              description: 'The gradebook (CSV with `Accept: text/csv`)',
-              schema: gradebookSchema,
-              media: ['application/json', 'text/csv'],
-            },
-          },
-          [400, 403, 404],
-        ),
-        validate: { params: idParams('courseId') },
-        pre: [courseFromPath, teachesCourse],
-      },
-      async handler(request, h) {
-        const { courseId } = request.params;
-        const book = await reports.gradebook(db, courseId);
-        return internals.negotiate(request, h, book, internals.toCsv, `course-${courseId}-gradebook.csv`);
-      },
-    });
-    server.route<{ Params: IdParams<'courseId'>; Query: { missing?: 'zero' }; Pres: Pres<'course'> }>({
-      method: 'GET',
-      path: '/courses/{courseId}/grades',
-      options: {
-        description:
-          "Final grades of a course's students: the weighted mean of their results, rounded half up to one decimal, and its letter (teachers of the course, admins). `?missing=zero` counts weighted past-dated tests without a result as 0. `Accept: text/csv` answers CSV, one row per student",
-        ...documented(
-          'reports',
-          {
-            200: {
-              description: 'Students by id with their final grade (CSV with `Accept: text/csv`)',
-              schema: courseGradesSchema,
-              media: ['application/json', 'text/csv'],
-            },
-          },
-          [400, 403, 404],
-        ),
-        validate: { params: idParams('courseId'), query: internals.gradesQuery },
-        pre: [courseFromPath, teachesCourse],
-      },
-      async handler(request, h) {
-        const { courseId } = request.params;
-        const report = await grades.courseGrades(db, courseId, { releasedOnly: false, missingZero: request.query.missing === 'zero' });
-        return internals.negotiate(request, h, report, internals.gradesToCsv, `course-${courseId}-grades.csv`);
-      },
-    });
-    server.route<{ Params: IdParams<'userId'>; Query: ListQuery; Pres: Pres<'user'> }>({
-      method: 'GET',
-      path: '/users/{userId}/grades',
-      options: {
-        description:
-          "A user's final grade and letter in each course they are a STUDENT of, by courseId, from released results only: what the student sees (yourself, admins)",
-        ...documented('reports', { 200: { description: 'Courses by id with the final grade', schema: userGradesSchema } }, [400, 403, 404]),
-        validate: { params: idParams('userId'), query: listQuery },
-        pre: [userFromPath, isSelf],
-      },
-      handler: (request) => grades.userGrades(db, request.params.userId, request.query),
-    });
+    server.route(getTestStats);
+    server.route(getGradebook);
+    server.route(getCourseGrades);
+    server.route(getUserGrades);
   },
 };
