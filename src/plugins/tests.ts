@@ -1,5 +1,5 @@
 // Tests of a course: POST /courses/{courseId}/tests, GET|PUT|DELETE /courses/tests/{testId}.
-import type { Plugin } from '@hapi/hapi';
+import type { Plugin, ServerRoute } from '@hapi/hapi';
 import Joi from 'joi';
 import { courseFromPath, limitWritesForOthers, teachesCourse, teachesTestCourse, testFromPath, type Pres } from '../auth/policies';
 import { idParams, isoDate, shortText, type IdParams } from '../schemas/common';
@@ -27,55 +27,66 @@ const internals = {
 
 type TestRoute = { Params: IdParams<'testId'>; Pres: Pres<'test'> };
 
+const createTest: ServerRoute<{ Params: IdParams<'courseId'>; Payload: tests.TestInput; Pres: Pres<'course'> }> = {
+  method: 'POST',
+  path: '/courses/{courseId}/tests',
+  options: {
+    description: 'Add a test to a course (teachers of the course, admins)',
+    ...documented('tests', { 201: testSchema }, [...BODY_ERRORS, 403, 404, [409, 'The course already holds 200 tests'], 429]),
+    validate: { params: idParams('courseId'), payload: internals.createPayload },
+    pre: [limitWritesForOthers, courseFromPath, teachesCourse],
+  },
+  handler: async (request, h) =>
+    h.response(await tests.createTest(request.server.app.db, request.params.courseId, request.payload)).code(201),
+};
+
+const getTest: ServerRoute<{ Params: IdParams<'testId'> }> = {
+  method: 'GET',
+  path: '/courses/tests/{testId}',
+  options: {
+    description: 'A test',
+    ...documented('tests', { 200: { description: 'The test', schema: testSchema } }, [400, 404]),
+    validate: { params: internals.params },
+  },
+  handler: (request) => tests.getTest(request.server.app.db, request.params.testId),
+};
+
+const updateTest: ServerRoute<TestRoute & { Payload: Partial<tests.TestInput> }> = {
+  method: 'PUT',
+  path: '/courses/tests/{testId}',
+  options: {
+    description: 'Update a test (teachers of its course, admins)',
+    ...documented('tests', { 200: { description: 'The updated test', schema: testSchema } }, [...BODY_ERRORS, 403, 404]),
+    validate: { params: internals.params, payload: internals.updatePayload },
+    pre: [testFromPath, teachesTestCourse],
+  },
+  handler: (request) => {
+    const { db, releaseNotifier } = request.server.app;
+    return tests.updateTest(db, request.params.testId, request.payload, releaseNotifier);
+  },
+};
+
+const deleteTest: ServerRoute<TestRoute> = {
+  method: 'DELETE',
+  path: '/courses/tests/{testId}',
+  options: {
+    description: 'Delete a test and its results (teachers of its course, admins)',
+    ...documented('tests', { 204: 'Deleted' }, [...BODY_ERRORS, 403, 404]),
+    validate: { params: internals.params },
+    pre: [testFromPath, teachesTestCourse],
+  },
+  handler: async (request, h) => {
+    await tests.deleteTest(request.server.app.db, request.params.testId);
+    return h.response().code(204);
+  },
+};
+
 export const testsPlugin: Plugin<void> = {
   name: 'tests',
   register(server) {
-    const { db } = server.app;
-    server.route<{ Params: IdParams<'courseId'>; Payload: tests.TestInput; Pres: Pres<'course'> }>({
-      method: 'POST',
-      path: '/courses/{courseId}/tests',
-      options: {
-        description: 'Add a test to a course (teachers of the course, admins)',
-        ...documented('tests', { 201: testSchema }, [...BODY_ERRORS, 403, 404, [409, 'The course already holds 200 tests'], 429]),
-        validate: { params: idParams('courseId'), payload: internals.createPayload },
-        pre: [limitWritesForOthers, courseFromPath, teachesCourse],
-      },
-      handler: async (request, h) => h.response(await tests.createTest(db, request.params.courseId, request.payload)).code(201),
-    });
-    server.route<{ Params: IdParams<'testId'> }>({
-      method: 'GET',
-      path: '/courses/tests/{testId}',
-      options: {
-        description: 'A test',
-        ...documented('tests', { 200: { description: 'The test', schema: testSchema } }, [400, 404]),
-        validate: { params: internals.params },
-      },
-      handler: (request) => tests.getTest(db, request.params.testId),
-    });
-    server.route<TestRoute & { Payload: Partial<tests.TestInput> }>({
-      method: 'PUT',
-      path: '/courses/tests/{testId}',
-      options: {
-        description: 'Update a test (teachers of its course, admins)',
-        ...documented('tests', { 200: { description: 'The updated test', schema: testSchema } }, [...BODY_ERRORS, 403, 404]),
-        validate: { params: internals.params, payload: internals.updatePayload },
-        pre: [testFromPath, teachesTestCourse],
-      },
-      handler: (request) => tests.updateTest(db, request.params.testId, request.payload, server.app.releaseNotifier),
-    });
-    server.route<TestRoute>({
-      method: 'DELETE',
-      path: '/courses/tests/{testId}',
-      options: {
-        description: 'Delete a test and its results (teachers of its course, admins)',
-        ...documented('tests', { 204: 'Deleted' }, [...BODY_ERRORS, 403, 404]),
-        validate: { params: internals.params },
-        pre: [testFromPath, teachesTestCourse],
-      },
-      handler: async (request, h) => {
-        await tests.deleteTest(db, request.params.testId);
-        return h.response().code(204);
-      },
-    });
+    server.route(createTest);
+    server.route(getTest);
+    server.route(updateTest);
+    server.route(deleteTest);
   },
 };
