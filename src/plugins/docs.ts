@@ -3,7 +3,7 @@
 // Swagger 2.0 address, redirects to /openapi.json. Routes appear when tagged 'api'.
 import Inert from '@hapi/inert';
 import Vision from '@hapi/vision';
-import type { Plugin, Request, RequestRoute, ResponseObject } from '@hapi/hapi';
+import type { Plugin, Request, RequestRoute, ResponseObject, ServerRoute } from '@hapi/hapi';
 import HapiSwagger from 'hapi-swagger';
 
 interface Operation {
@@ -148,16 +148,18 @@ const internals = {
   },
 };
 
+const swaggerMoved: ServerRoute = {
+  method: 'GET',
+  path: '/swagger.json',
+  options: { auth: false, description: 'Moved: the OpenAPI 3.0 document is at /openapi.json' },
+  handler: (_request, h) => h.redirect(OPENAPI_PATH).permanent(),
+};
+
 export const docsPlugin: Plugin<void> = {
   name: 'docs',
   async register(server) {
     await server.register([Inert, Vision, { plugin: HapiSwagger, options: internals.options }]);
-    server.route({
-      method: 'GET',
-      path: '/swagger.json',
-      options: { auth: false, description: 'Moved: the OpenAPI 3.0 document is at /openapi.json' },
-      handler: (_request, h) => h.redirect(OPENAPI_PATH).permanent(),
-    });
+    server.route(swaggerMoved);
     server.ext('onPreResponse', (request, h) => {
       if (request.path === OPENAPI_PATH && request.response && !('isBoom' in request.response && request.response.isBoom)) {
         internals.complete(request);
