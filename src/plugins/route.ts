@@ -39,6 +39,13 @@ export interface DocumentedOptions {
 /** What a route with a JSON body can answer besides its own errors. */
 export const BODY_ERRORS: readonly ErrorStatus[] = [400, 413, 415];
 
+/** One entry of hapi-swagger's `responses`. */
+interface ResponseDoc {
+  readonly description: string;
+  readonly schema?: Joi.Schema;
+  readonly headers?: Record<string, unknown>;
+}
+
 /** What documented() leaves in `plugins['grading-docs']` for the docs plugin. */
 interface RouteDocs {
   /** status → media types; statuses not listed answer JSON. */
@@ -86,6 +93,58 @@ const internals = {
     }
     return success;
   },
+
+  /** hapi-swagger's entries for the success statuses, their Joi validation, and their media types. */
+  successResponses(successes: Record<number, Success>): {
+    responses: Record<number, ResponseDoc>;
+    validate: Record<number, Joi.Schema>;
+    media: Record<number, readonly string[]>;
+  } {
+    const responses: Record<number, ResponseDoc> = {};
+    const validate: Record<number, Joi.Schema> = {};
+    const media: Record<number, readonly string[]> = {};
+    for (const [code, success] of Object.entries(successes)) {
+      const status = Number(code);
+      const { description, schema, media: types, headers } = internals.normalize(status, success);
+      responses[status] = { description, ...(schema ? { schema } : {}), ...(headers ? { headers } : {}) };
+      if (types) {
+        media[status] = types;
+      }
+      // Only a purely JSON answer can be validated by Joi (a CSV or text body is a string).
+      if (schema && (!types || (types.length === 1 && types[0] === 'application/json'))) {
+        validate[status] = schema;
+      }
+    }
+    return { responses, validate, media };
+  },
+
+  /** hapi-swagger's entries for the error statuses: the implied ones and the route's own, by status. */
+  errorResponses(
+    errors: ReadonlyArray<ErrorStatus | readonly [ErrorStatus, string]>,
+    options: DocumentedOptions,
+  ): Record<number, ResponseDoc> {
+    const implied: ErrorStatus[] = [500];
+    if (!options.public) {
+      implied.push(401);
+    }
+    if (options.database !== false) {
+      implied.push(503);
+    }
+    const described = new Map<ErrorStatus, string>(implied.map((status) => [status, internals.errorDescriptions[status]]));
+    for (const error of errors) {
+      const [status, description] = typeof error === 'number' ? [error, internals.errorDescriptions[error]] : error;
+      described.set(status, description);
+    }
+    const responses: Record<number, ResponseDoc> = {};
+    for (const [status, description] of [...described].sort(([a], [b]) => a - b)) {
+      responses[status] = {
+        description,
+        schema: errorSchema,
+        ...(status === 429 || status === 503 ? { headers: internals.retryAfter } : {}),
+      };
+    }
+    return responses;
+  },
 };
 
 /**
@@ -98,43 +157,8 @@ export function documented(
   errors: ReadonlyArray<ErrorStatus | readonly [ErrorStatus, string]> = [],
   options: DocumentedOptions = {},
 ): Pick<RouteOptions, 'tags' | 'response' | 'plugins'> & { auth?: false } {
-  const responses: Record<number, { description: string; schema?: Joi.Schema; headers?: Record<string, unknown> }> = {};
-  const validate: Record<number, Joi.Schema> = {};
-  const media: Record<number, readonly string[]> = {};
-
-  for (const [code, success] of Object.entries(successes)) {
-    const status = Number(code);
-    const { description, schema, media: types, headers } = internals.normalize(status, success);
-    responses[status] = { description, ...(schema ? { schema } : {}), ...(headers ? { headers } : {}) };
-    if (types) {
-      media[status] = types;
-    }
-    // Only a purely JSON answer can be validated by Joi (a CSV or text body is a string).
-    if (schema && (!types || (types.length === 1 && types[0] === 'application/json'))) {
-      validate[status] = schema;
-    }
-  }
-
-  const implied: ErrorStatus[] = [500];
-  if (!options.public) {
-    implied.push(401);
-  }
-  if (options.database !== false) {
-    implied.push(503);
-  }
-  const described = new Map<ErrorStatus, string>(implied.map((status) => [status, internals.errorDescriptions[status]]));
-  for (const error of errors) {
-    const [status, description] = typeof error === 'number' ? [error, internals.errorDescriptions[error]] : error;
-    described.set(status, description);
-  }
-  for (const [status, description] of [...described].sort(([a], [b]) => a - b)) {
-    responses[status] = {
-      description,
-      schema: errorSchema,
-      ...(status === 429 || status === 503 ? { headers: internals.retryAfter } : {}),
-    };
-  }
-
+  const { responses, validate, media } = internals.successResponses(successes);
+  Object.assign(responses, internals.errorResponses(errors, options));
   const docs: RouteDocs = { media };
   return {
     tags: ['api', tag],
