@@ -13,10 +13,22 @@ import type { ListQuery } from '../services/types';
 import { documented } from './route';
 
 const internals = {
+  /** What the CSV-capable reports answer; JSON first, so it wins ties. */
+  reportMedia: ['application/json', 'text/csv'] as const,
+
+  /** The docs of a report that answers JSON, or CSV with `Accept: text/csv`. */
+  documentedReport(description: string, schema: Joi.Schema) {
+    return documented(
+      'reports',
+      { 200: { description: `${description} (CSV with \`Accept: text/csv\`)`, schema, media: internals.reportMedia } },
+      [400, 403, 404],
+    );
+  },
+
   /** Content negotiation (q-values honoured): CSV only when the client prefers it; JSON wins ties. */
   wantsCsv(request: Pick<Request, 'headers'>): boolean {
     // @hapi/accept answers with the client's parameters (`text/csv;charset=utf-8`): compare the type only.
-    const type = Accept.mediaType(request.headers.accept as string | undefined, ['application/json', 'text/csv']);
+    const type = Accept.mediaType(request.headers.accept as string | undefined, [...internals.reportMedia]);
     return type.split(';')[0].trim() === 'text/csv';
   },
 
@@ -112,17 +124,7 @@ const getGradebook: ServerRoute<{ Params: IdParams<'courseId'>; Pres: Pres<'cour
   options: {
     description:
       "A course's gradebook: its tests and, per student, the results by test id and the average (teachers of the course, admins). `Accept: text/csv` answers CSV, one row per student",
-    ...documented(
-      'reports',
-      {
-        200: {
-          description: 'The gradebook (CSV with `Accept: text/csv`)',
-          schema: gradebookSchema,
-          media: ['application/json', 'text/csv'],
-        },
-      },
-      [400, 403, 404],
-    ),
+    ...internals.documentedReport('The gradebook', gradebookSchema),
     validate: { params: idParams('courseId') },
     pre: [courseFromPath, teachesCourse],
   },
@@ -139,17 +141,7 @@ const getCourseGrades: ServerRoute<{ Params: IdParams<'courseId'>; Query: { miss
   options: {
     description:
       "Final grades of a course's students: the weighted mean of their results, rounded half up to one decimal, and its letter (teachers of the course, admins). `?missing=zero` counts weighted past-dated tests without a result as 0. `Accept: text/csv` answers CSV, one row per student",
-    ...documented(
-      'reports',
-      {
-        200: {
-          description: 'Students by id with their final grade (CSV with `Accept: text/csv`)',
-          schema: courseGradesSchema,
-          media: ['application/json', 'text/csv'],
-        },
-      },
-      [400, 403, 404],
-    ),
+    ...internals.documentedReport('Students by id with their final grade', courseGradesSchema),
     validate: { params: idParams('courseId'), query: internals.gradesQuery },
     pre: [courseFromPath, teachesCourse],
   },
