@@ -2,7 +2,8 @@
 // through @prisma/adapter-pg, so migrate/generate/seed never download a native binary.
 import { defineConfig } from 'prisma/config';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { Client } from 'pg';
+// A relative import of src/: the slug holds src/, and the CLI's loader compiles it like this file.
+import { createScratchDatabase } from './src/db/scratch-database';
 
 // `prisma generate` needs no database, but the 6.19 CLI falls back to downloading the native
 // query engine when the datasource url cannot be resolved: give it a placeholder.
@@ -11,8 +12,6 @@ if (!process.env.DATABASE_URL && process.argv.includes('generate')) {
 }
 
 const internals = {
-  shadowCount: 0,
-
   databaseUrl(): string {
     const url = process.env.DATABASE_URL;
     if (!url) {
@@ -21,31 +20,18 @@ const internals = {
     return url;
   },
 
-  // Runs one statement on the maintenance connection of the main database's server.
-  async admin(url: string, sql: string): Promise<void> {
-    const client = new Client({ connectionString: url });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  },
-
   // The stock connectToShadowDb() reuses the main connectionString (so the shadow database is the
-  // main one) and drops the shadow database before closing its pool. This one does it in order.
+  // main one) and drops the shadow database before closing its pool. This one does it in order:
+  // a new database on the main database's server, dropped after its pool is closed.
   withShadowDatabase(factory: PrismaPg, url: string) {
     return Object.assign(factory, {
       async connectToShadowDb() {
-        const name = `prisma_shadow_${process.pid}_${++internals.shadowCount}`;
-        await internals.admin(url, `CREATE DATABASE "${name}"`);
-        const shadowUrl = new URL(url);
-        shadowUrl.pathname = `/${name}`;
-        const adapter = await new PrismaPg({ connectionString: shadowUrl.toString(), allowExitOnIdle: true }).connect();
+        const shadow = await createScratchDatabase(url, 'prisma_shadow');
+        const adapter = await new PrismaPg({ connectionString: shadow.url, allowExitOnIdle: true }).connect();
         const dispose = adapter.dispose.bind(adapter);
         adapter.dispose = async () => {
           await dispose();
-          await internals.admin(url, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+          await shadow.drop();
         };
         return adapter;
       },

@@ -30,6 +30,7 @@ import { Client } from 'pg';
 import { API_TOKEN_TTL_MS, jwtKeyFrom, signApiJwt } from '../src/auth/tokens';
 import { freePort, startEmbeddedPostgres } from '../src/db/embedded';
 import { migrateDeploy } from '../src/db/migrate';
+import { createScratchDatabase } from '../src/db/scratch-database';
 import { startSendGridStandIn } from '../tests/helpers/sendgrid';
 import type { LoadJob, LoadRequest, LoadResult } from './load';
 import { summarizeProfile } from './profile';
@@ -258,20 +259,9 @@ async function main(): Promise<void> {
     // A fresh database: embedded (pg_stat_statements preloaded) or a new one on DATABASE_URL's server.
     let databaseUrl: string;
     if (process.env.DATABASE_URL) {
-      const name = `grading_bench_${process.pid}_${Date.now()}`;
-      const admin = new Client({ connectionString: process.env.DATABASE_URL });
-      await admin.connect();
-      await admin.query(`CREATE DATABASE "${name}"`);
-      await admin.end();
-      const url = new URL(process.env.DATABASE_URL);
-      url.pathname = `/${name}`;
-      databaseUrl = url.toString();
-      cleanups.push(async () => {
-        const dropper = new Client({ connectionString: process.env.DATABASE_URL });
-        await dropper.connect();
-        await dropper.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-        await dropper.end();
-      });
+      const database = await createScratchDatabase(process.env.DATABASE_URL, 'grading_bench');
+      databaseUrl = database.url;
+      cleanups.push(() => database.drop());
     } else {
       const embedded = await startEmbeddedPostgres({
         dataDir: path.join(os.tmpdir(), `grading-bench-pg-${process.pid}-${Date.now()}`),

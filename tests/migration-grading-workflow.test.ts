@@ -2,7 +2,9 @@
 // get the defaults, and the previous release (which knows none of the new columns) keeps working.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Client } from 'pg';
+import type { Client } from 'pg';
+import { scratchDatabase, type ScratchDatabase } from './helpers/migrations';
+import { DEFAULT_GRADING_SCALE } from './helpers/grading-scale';
 
 const migrationsDir = path.resolve(__dirname, '..', 'prisma', 'migrations');
 const migrations = readdirSync(migrationsDir)
@@ -12,19 +14,12 @@ const target = migrations.findIndex((name) => name.endsWith('_grading_workflow')
 const sqlOf = (name: string) => readFileSync(path.join(migrationsDir, name, 'migration.sql'), 'utf8');
 
 describe('migration grading_workflow on existing data', () => {
-  const name = `grading_migration_${process.pid}_${Date.now()}`;
-  const serverUrl = process.env.DATABASE_URL as string;
-  let admin: Client;
+  let database: ScratchDatabase;
   let db: Client;
 
   beforeAll(async () => {
-    admin = new Client({ connectionString: serverUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE "${name}"`);
-    const url = new URL(serverUrl);
-    url.pathname = `/${name}`;
-    db = new Client({ connectionString: url.toString() });
-    await db.connect();
+    database = await scratchDatabase('migration');
+    db = await database.connect();
     // The schema as it was before: every earlier migration, as plain SQL.
     for (const migration of migrations.slice(0, target)) {
       await db.query(sqlOf(migration));
@@ -42,8 +37,7 @@ describe('migration grading_workflow on existing data', () => {
 
   afterAll(async () => {
     await db?.end();
-    await admin?.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin?.end();
+    await database?.drop();
   });
 
   test('existing tests get weight 1, released, releasedAt = their creation', async () => {
@@ -53,13 +47,7 @@ describe('migration grading_workflow on existing data', () => {
 
   test('existing courses get the default scale; existing results have no history (nothing changed)', async () => {
     const { rows } = await db.query(`SELECT "gradingScale" FROM "courses" WHERE "id" = 1`);
-    expect(rows[0].gradingScale).toEqual([
-      { letter: 'A', min: 900 },
-      { letter: 'B', min: 800 },
-      { letter: 'C', min: 700 },
-      { letter: 'D', min: 600 },
-      { letter: 'F', min: 0 },
-    ]);
+    expect(rows[0].gradingScale).toEqual(DEFAULT_GRADING_SCALE);
     expect((await db.query('SELECT count(*)::int AS n FROM "test_result_history"')).rows[0].n).toBe(0);
   });
 

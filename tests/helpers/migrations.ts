@@ -7,6 +7,7 @@ import { cpSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, stat
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
+import { createScratchDatabase, type ScratchDatabase as EmptyDatabase } from '../../src/db/scratch-database';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 const MIGRATIONS_DIR = path.join(PROJECT_ROOT, 'prisma', 'migrations');
@@ -34,6 +35,8 @@ export function scratchProject(): ScratchProject {
     cpSync(path.join(PROJECT_ROOT, file), path.join(dir, file));
   }
   cpSync(path.join(PROJECT_ROOT, 'prisma', 'schema.prisma'), path.join(dir, 'prisma', 'schema.prisma'));
+  // prisma.config.ts imports ./src/db/scratch-database (the shadow database): the slug holds src/.
+  cpSync(path.join(PROJECT_ROOT, 'src'), path.join(dir, 'src'), { recursive: true });
   cpSync(path.join(MIGRATIONS_DIR, 'migration_lock.toml'), path.join(dir, 'prisma', 'migrations', 'migration_lock.toml'));
   symlinkSync(path.join(PROJECT_ROOT, 'node_modules'), path.join(dir, 'node_modules'));
   return {
@@ -78,36 +81,21 @@ export function releaseCommand(): string {
   return line.slice('release:'.length).trim();
 }
 
-export interface ScratchDatabase {
-  readonly url: string;
+/** A throw-away database (src/db/scratch-database.ts) with a way to connect to it. */
+export interface ScratchDatabase extends EmptyDatabase {
   connect(): Promise<Client>;
-  drop(): Promise<void>;
 }
 
 /** An empty database next to the test run's own one (same server), with a unique name. */
 export async function scratchDatabase(label: string): Promise<ScratchDatabase> {
-  const serverUrl = process.env.DATABASE_URL as string;
-  const name = `grading_${label}_${process.pid}_${Date.now()}`;
-  const admin = async (sql: string) => {
-    const client = new Client({ connectionString: serverUrl });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`CREATE DATABASE "${name}"`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
+  const database = await createScratchDatabase(process.env.DATABASE_URL as string, `grading_${label}`);
   return {
-    url: url.toString(),
+    ...database,
     async connect() {
-      const client = new Client({ connectionString: url.toString() });
+      const client = new Client({ connectionString: database.url });
       await client.connect();
       return client;
     },
-    drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
   };
 }
 

@@ -3,9 +3,9 @@
 // PostgreSQL), so two runs never collide.
 import os from 'node:os';
 import path from 'node:path';
-import { Client } from 'pg';
 import { startEmbeddedPostgres } from '../../src/db/embedded';
 import { migrateDeploy } from '../../src/db/migrate';
+import { createScratchDatabase } from '../../src/db/scratch-database';
 
 export interface TestDatabase {
   readonly url: string;
@@ -13,25 +13,8 @@ export interface TestDatabase {
 }
 
 const internals = {
-  async admin(serverUrl: string, sql: string): Promise<void> {
-    const client = new Client({ connectionString: serverUrl });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  },
-
-  async onServer(serverUrl: string): Promise<TestDatabase> {
-    const name = `grading_test_${process.pid}_${Date.now()}`;
-    await internals.admin(serverUrl, `CREATE DATABASE "${name}"`);
-    const url = new URL(serverUrl);
-    url.pathname = `/${name}`;
-    return {
-      url: url.toString(),
-      drop: () => internals.admin(serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
-    };
+  onServer(serverUrl: string): Promise<TestDatabase> {
+    return createScratchDatabase(serverUrl, 'grading_test');
   },
 
   async embedded(): Promise<TestDatabase> {
