@@ -7,6 +7,7 @@ import { parse } from 'csv-parse/sync';
 import { enroll, json, makeCourse, makeResult } from './helpers/fixtures';
 import { createContractServer, testConfig } from './helpers/server';
 import { createUser, type TestUser } from './helpers/users';
+import { DEFAULT_GRADING_SCALE } from './helpers/grading-scale';
 
 describe('final grades', () => {
   let server: Server;
@@ -71,13 +72,7 @@ describe('final grades', () => {
     expect(res.statusCode).toBe(200);
     const body = json(res);
     expect(body.courseId).toBe(course);
-    expect(body.gradingScale).toEqual([
-      { letter: 'A', min: 900 },
-      { letter: 'B', min: 800 },
-      { letter: 'C', min: 700 },
-      { letter: 'D', min: 600 },
-      { letter: 'F', min: 0 },
-    ]);
+    expect(body.gradingScale).toEqual(DEFAULT_GRADING_SCALE);
     const student = (user: TestUser) => ({ id: user.id, email: user.email, firstName: 'Test', lastName: 'User' });
     expect(body.students).toEqual([
       // (1×600 + 3×1000) / 4 = 900 → A; graded 2 (weight 0 is not a weighted test), missing 0

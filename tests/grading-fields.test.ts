@@ -1,5 +1,6 @@
 // The grading workflow's new fields: a test's weight, released and releasedAt; a course's gradingScale.
 import { json, makeTest, useWorld } from './helpers/fixtures';
+import { DEFAULT_GRADING_SCALE } from './helpers/grading-scale';
 
 describe('grading fields', () => {
   const ctx = useWorld();
@@ -55,19 +56,11 @@ describe('grading fields', () => {
   });
 
   describe('courses: gradingScale', () => {
-    const defaultScale = [
-      { letter: 'A', min: 900 },
-      { letter: 'B', min: 800 },
-      { letter: 'C', min: 700 },
-      { letter: 'D', min: 600 },
-      { letter: 'F', min: 0 },
-    ];
-
     test('a new course has the default scale', async () => {
       const res = await inject('POST', '/courses', { name: 'Defaults', courseDetails: 'x' });
       expect(res.statusCode).toBe(201);
-      expect(json(res).gradingScale).toEqual(defaultScale);
-      expect(json(await inject('GET', `/courses/${json(res).id}`)).gradingScale).toEqual(defaultScale);
+      expect(json(res).gradingScale).toEqual(DEFAULT_GRADING_SCALE);
+      expect(json(await inject('GET', `/courses/${json(res).id}`)).gradingScale).toEqual(DEFAULT_GRADING_SCALE);
     });
 
     test('a custom scale is stored and returned sorted by min descending', async () => {

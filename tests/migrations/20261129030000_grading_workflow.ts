@@ -4,6 +4,7 @@
 // recorded without an actor. tests/migration-grading-workflow.test.ts covers the same migration in depth.
 import type { MigrationHook } from './hook';
 import { expectRefused } from './hook';
+import { DEFAULT_GRADING_SCALE } from '../helpers/grading-scale';
 
 export const hook: MigrationHook = {
   async check(db) {
@@ -12,13 +13,7 @@ export const hook: MigrationHook = {
     );
     expect(tests).toEqual([{ weight: 1, released: true, releasedAtCreation: true }]);
     const { rows: courses } = await db.query('SELECT "gradingScale" FROM courses WHERE id = 9001');
-    expect(courses[0].gradingScale).toEqual([
-      { letter: 'A', min: 900 },
-      { letter: 'B', min: 800 },
-      { letter: 'C', min: 700 },
-      { letter: 'D', min: 600 },
-      { letter: 'F', min: 0 },
-    ]);
+    expect(courses[0].gradingScale).toEqual(DEFAULT_GRADING_SCALE);
     const { rows: history } = await db.query('SELECT count(*)::int AS n FROM test_result_history');
     expect(history).toEqual([{ n: 0 }]);
 
