@@ -3,44 +3,23 @@
 // other connection (another instance, raw SQL); nothing cached while the LISTEN connection is down.
 // The same with real processes: tests/instances/two-instances.test.ts.
 import type { Server } from '@hapi/hapi';
-import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaClient } from '@prisma/client';
 import { Client } from 'pg';
 import { CredentialsCache } from '../src/auth/strategy';
 import * as enrollment from '../src/services/enrollment';
 import { json, makeCourse, makeTest } from './helpers/fixtures';
-import { createContractServer, testConfig } from './helpers/server';
+import { createCountingServer, type CountingServer } from './helpers/server';
 import { createUser } from './helpers/users';
 
 describe('credentials cache', () => {
   let server: Server;
-  let statements = 0;
-
-  async function serverWith(env: NodeJS.ProcessEnv): Promise<Server> {
-    const config = testConfig(env);
-    const db = new PrismaClient({
-      adapter: new PrismaPg({ connectionString: config.databaseUrl as string }),
-      log: [{ emit: 'event', level: 'query' }],
-    });
-    db.$on('query', () => {
-      statements++;
-    });
-    return createContractServer(config, { db });
-  }
-
-  async function counted(run: () => Promise<{ statusCode: number }>, status = 200): Promise<number> {
-    statements = 0;
-    const res = await run();
-    expect(res.statusCode).toBe(status);
-    return statements;
-  }
+  let counted: CountingServer['statementsFor'];
 
   /** A course to read: GET /courses/{id} is one statement of its own, so cached credentials show as 1. */
   let course: number;
   const read = (user: { headers: { authorization: string } }) => server.inject({ url: `/courses/${course}`, headers: user.headers });
 
   beforeAll(async () => {
-    server = await serverWith({ AUTH_CACHE_TTL_MS: '30000' });
+    ({ server, statementsFor: counted } = await createCountingServer({ AUTH_CACHE_TTL_MS: '30000' }));
     course = await makeCourse(server);
   });
 
@@ -212,12 +191,12 @@ describe('credentials cache', () => {
   });
 
   test('AUTH_CACHE_TTL_MS=0 disables it', async () => {
-    const uncached = await serverWith({ AUTH_CACHE_TTL_MS: '0' });
+    const { server: uncached, statementsFor } = await createCountingServer({ AUTH_CACHE_TTL_MS: '0' });
     try {
       const user = await createUser(uncached);
       const request = () => uncached.inject({ url: '/profile', headers: user.headers });
-      await counted(request);
-      expect(await counted(request)).toBeGreaterThanOrEqual(1);
+      await statementsFor(request);
+      expect(await statementsFor(request)).toBeGreaterThanOrEqual(1);
       expect(uncached.app.credentialsCache.size).toBe(0);
     } finally {
       await uncached.stop();

@@ -1,29 +1,18 @@
 // Final grades (src/services/grades.ts): weights, rounding, letters, ?missing=zero, released results
 // for students, CSV, and one statement per route whatever the class size.
 import type { Server } from '@hapi/hapi';
-import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaClient } from '@prisma/client';
 import { parse } from 'csv-parse/sync';
 import { enroll, json, makeCourse, makeResult } from './helpers/fixtures';
-import { createContractServer, testConfig } from './helpers/server';
+import { createCountingServer, type CountingServer } from './helpers/server';
 import { createUser, type TestUser } from './helpers/users';
 import { DEFAULT_GRADING_SCALE } from './helpers/grading-scale';
 
 describe('final grades', () => {
   let server: Server;
-  let statements = 0;
+  let statementsFor: CountingServer['statementsFor'];
 
   beforeAll(async () => {
-    // A client that reports every SQL statement, to check statement counts.
-    const config = testConfig();
-    const db = new PrismaClient({
-      adapter: new PrismaPg({ connectionString: config.databaseUrl as string }),
-      log: [{ emit: 'event', level: 'query' }],
-    });
-    db.$on('query', () => {
-      statements++;
-    });
-    server = await createContractServer(config, { db });
+    ({ server, statementsFor } = await createCountingServer());
   });
 
   afterAll(() => server.stop());
@@ -200,9 +189,7 @@ describe('final grades', () => {
     const tests = [await addTest(course, 1), await addTest(course, 2)];
     const count = async (run: () => Promise<{ statusCode: number }>) => {
       await run(); // caches the credentials
-      statements = 0;
-      expect((await run()).statusCode).toBe(200);
-      return statements;
+      return statementsFor(run);
     };
     const routes = [
       () => grades(course, teacher),

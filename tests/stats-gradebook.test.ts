@@ -1,39 +1,21 @@
 // Test statistics (one SQL statement) and the course gradebook (JSON and CSV, fixed statement count).
 import type { Server } from '@hapi/hapi';
-import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaClient } from '@prisma/client';
 import { parse } from 'csv-parse/sync';
 import { enroll, json, makeCourse, makeResult, makeTest } from './helpers/fixtures';
-import { createContractServer, testConfig } from './helpers/server';
+import { createCountingServer, type CountingServer } from './helpers/server';
 import { createUser, type TestUser } from './helpers/users';
 
 describe('stats and gradebook', () => {
   let server: Server;
-  let statements = 0;
+  let counted: CountingServer['statementsFor'];
 
   beforeAll(async () => {
-    // A client that reports every SQL statement, to check statement counts.
-    const config = testConfig();
-    const db = new PrismaClient({
-      adapter: new PrismaPg({ connectionString: config.databaseUrl as string }),
-      log: [{ emit: 'event', level: 'query' }],
-    });
-    db.$on('query', () => {
-      statements++;
-    });
-    server = await createContractServer(config, { db });
+    ({ server, statementsFor: counted } = await createCountingServer());
   });
 
   afterAll(async () => {
     await server.stop();
   });
-
-  async function counted(run: () => Promise<{ statusCode: number }>): Promise<number> {
-    statements = 0;
-    const res = await run();
-    expect(res.statusCode).toBe(200);
-    return statements;
-  }
 
   describe('GET /courses/tests/{testId}/stats', () => {
     let teacher: TestUser;

@@ -1,6 +1,8 @@
 // Builds a real server (real PostgreSQL, no mocks) for server.inject(). Every response a test
 // receives through it is checked against the served OpenAPI document (tests/helpers/contract.ts).
 import type { Server } from '@hapi/hapi';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient } from '@prisma/client';
 import { loadConfig, type Config } from '../../src/config';
 import { createServer, type ServerOptions } from '../../src/server';
 import { withContract } from './contract';
@@ -30,4 +32,33 @@ export async function createTestServer(env: NodeJS.ProcessEnv = {}, options: Ser
 /** Like createTestServer, for a test that builds its own Config. */
 export async function createContractServer(config: Config, options: ServerOptions = {}): Promise<Server> {
   return withContract(await createServer(config, options));
+}
+
+/** A server whose own Prisma client counts the SQL statements it sends (statement-count tests). */
+export interface CountingServer {
+  readonly server: Server;
+  /** Runs `request`, expects `status`, and returns how many SQL statements this server sent meanwhile. */
+  statementsFor(request: () => Promise<{ statusCode: number }>, status?: number): Promise<number>;
+}
+
+export async function createCountingServer(env: NodeJS.ProcessEnv = {}): Promise<CountingServer> {
+  const config = testConfig(env);
+  const db = new PrismaClient({
+    adapter: new PrismaPg({ connectionString: config.databaseUrl as string }),
+    log: [{ emit: 'event', level: 'query' }],
+  });
+  let statements = 0;
+  db.$on('query', () => {
+    statements++;
+  });
+  const server = await createContractServer(config, { db });
+  return {
+    server,
+    async statementsFor(request, status = 200) {
+      statements = 0;
+      const res = await request();
+      expect(res.statusCode).toBe(status);
+      return statements;
+    },
+  };
 }
