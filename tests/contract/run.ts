@@ -13,7 +13,7 @@ import { createEmailToken } from '../../src/services/auth';
 import { requestEmailChange } from '../../src/services/users';
 import { enroll, makeCourse, makeResult, makeTest } from '../helpers/fixtures';
 import { testConfig } from '../helpers/server';
-import { createUser, uniqueEmail } from '../helpers/users';
+import { createUser, createUsers, uniqueEmail } from '../helpers/users';
 import { createTestDatabase } from '../setup/test-database';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -70,17 +70,9 @@ async function main(): Promise<number> {
 /** Rows the documented requests need. Each destructive request gets rows of its own. */
 async function createFixtures(server: Awaited<ReturnType<typeof createServer>>) {
   const { db, config } = server.app;
-  const [admin, teacher, student, student2, outsider, userToDelete, leaver, loggingOut, emailChanger, resultHolder] = await Promise.all([
+  const [admin, [teacher, student, student2, outsider, userToDelete, leaver, loggingOut, emailChanger, resultHolder]] = await Promise.all([
     createUser(server, { isAdmin: true }),
-    createUser(server),
-    createUser(server),
-    createUser(server),
-    createUser(server),
-    createUser(server),
-    createUser(server),
-    createUser(server),
-    createUser(server),
-    createUser(server),
+    createUsers(server, 9),
   ]);
   const course = await makeCourse(server, teacher, 'Contract course');
   const courseToDelete = await makeCourse(server, teacher, 'Course to delete');

@@ -1,7 +1,7 @@
 // Grading fixtures written straight to the database (fast set-up); tests assert through HTTP.
 import type { Server } from '@hapi/hapi';
-import { createTestServer } from './server';
-import { createUser, type TestUser } from './users';
+import { useTestServer } from './server';
+import { createUser, createUsers, type TestUser } from './users';
 
 export async function makeCourse(server: Server, teacher?: { id: number }, name = 'Course'): Promise<number> {
   const course = await server.app.db.course.create({
@@ -57,13 +57,9 @@ export interface World {
 }
 
 export async function makeWorld(server: Server): Promise<World> {
-  const [admin, teacher, otherTeacher, student, student2, outsider] = await Promise.all([
+  const [admin, [teacher, otherTeacher, student, student2, outsider]] = await Promise.all([
     createUser(server, { isAdmin: true }),
-    createUser(server),
-    createUser(server),
-    createUser(server),
-    createUser(server),
-    createUser(server),
+    createUsers(server, 5),
   ]);
   const [course, otherCourse] = await Promise.all([makeCourse(server, teacher, 'Algebra'), makeCourse(server, otherTeacher, 'History')]);
   await Promise.all([enroll(server, student.id, course), enroll(server, student2.id, course)]);
@@ -77,12 +73,10 @@ export async function makeWorld(server: Server): Promise<World> {
  * stopped after them. Read `ctx.server` and `ctx.w` inside hooks and tests.
  */
 export function useWorld(): { readonly server: Server; readonly w: World } {
-  const ctx = {} as { server: Server; w: World };
+  const ctx = useTestServer() as { readonly server: Server; w: World };
   beforeAll(async () => {
-    ctx.server = await createTestServer();
     ctx.w = await makeWorld(ctx.server);
   });
-  afterAll(() => ctx.server.stop());
   return ctx;
 }
 

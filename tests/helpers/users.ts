@@ -27,3 +27,8 @@ export async function createUser(server: Server, options: { isAdmin?: boolean; e
   const jwt = signApiJwt(config.jwtSecret, token.id, expiration);
   return { id: user.id, email, jwt, headers: { authorization: `Bearer ${jwt}` } };
 }
+
+/** `count` ordinary users (no admin), created concurrently. */
+export function createUsers(server: Server, count: number): Promise<TestUser[]> {
+  return Promise.all(Array.from({ length: count }, () => createUser(server)));
+}
