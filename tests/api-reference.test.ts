@@ -3,24 +3,15 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Server } from '@hapi/hapi';
 import { renderApiReference } from '../scripts/api-reference';
 import { json } from './helpers/fixtures';
-import { createTestServer } from './helpers/server';
+import { useTestServer } from './helpers/server';
 
 describe('API reference in docs/', () => {
-  let server: Server;
-
-  beforeAll(async () => {
-    server = await createTestServer();
-  });
-
-  afterAll(async () => {
-    await server.stop();
-  });
+  const ctx = useTestServer();
 
   test('docs/openapi.json and docs/api.md are up to date with the served document', async () => {
-    const spec = json(await server.inject('/openapi.json'));
+    const spec = json(await ctx.server.inject('/openapi.json'));
     const docs = path.resolve(__dirname, '..', 'docs');
     const [committedSpec, committedReference] = await Promise.all([
       readFile(path.join(docs, 'openapi.json'), 'utf8'),

@@ -1,28 +1,19 @@
 // Concurrency without loss: what the API acknowledged (201) is exactly what the database holds.
 // (Concurrent /authenticate with one email token → exactly one JWT: tests/auth.test.ts.)
 import { randomUUID } from 'node:crypto';
-import type { Server } from '@hapi/hapi';
 import { enroll, json, makeCourse, makeTest } from './helpers/fixtures';
-import { createTestServer } from './helpers/server';
-import { createUser, type TestUser } from './helpers/users';
+import { useTestServer } from './helpers/server';
+import { createUser, createUsers, type TestUser } from './helpers/users';
 
 describe('concurrency', () => {
-  let server: Server;
-
-  beforeAll(async () => {
-    server = await createTestServer();
-  });
-
-  afterAll(async () => {
-    await server.stop();
-  });
+  const ctx = useTestServer();
 
   test('50 concurrent result writes (40 students, 10 racing duplicates): the DB holds exactly the acknowledged 201s', async () => {
-    const teacher = await createUser(server);
-    const course = await makeCourse(server, teacher, 'Race');
-    const test = await makeTest(server, course, 'Race test');
-    const students = await Promise.all(Array.from({ length: 40 }, () => createUser(server)));
-    await Promise.all(students.map((s) => enroll(server, s.id, course)));
+    const teacher = await createUser(ctx.server);
+    const course = await makeCourse(ctx.server, teacher, 'Race');
+    const test = await makeTest(ctx.server, course, 'Race test');
+    const students = await createUsers(ctx.server, 40);
+    await Promise.all(students.map((s) => enroll(ctx.server, s.id, course)));
 
     // 40 distinct students, and 10 of them a second time with another result: one of each pair wins.
     const writes = [
@@ -32,7 +23,7 @@ describe('concurrency', () => {
     expect(writes).toHaveLength(50);
     const responses = await Promise.all(
       writes.map((payload) =>
-        server.inject({ method: 'POST', url: `/courses/tests/${test}/test-results`, headers: teacher.headers, payload }),
+        ctx.server.inject({ method: 'POST', url: `/courses/tests/${test}/test-results`, headers: teacher.headers, payload }),
       ),
     );
 
@@ -44,7 +35,7 @@ describe('concurrency', () => {
       expect(row).toMatchObject({ testId: test, graderId: teacher.id, studentId: expect.any(Number), result: expect.any(Number) }),
     );
 
-    const rows = await server.app.db.testResult.findMany({
+    const rows = await ctx.server.app.db.testResult.findMany({
       where: { testId: test },
       select: { id: true, studentId: true, result: true, graderId: true },
       orderBy: { id: 'asc' },
@@ -58,11 +49,11 @@ describe('concurrency', () => {
 
   test('50 concurrent course creations: 50 × 201, 50 courses, each creator its TEACHER', async () => {
     const tag = `conc-${randomUUID().slice(0, 8)}`;
-    const creators: TestUser[] = await Promise.all(Array.from({ length: 10 }, () => createUser(server)));
+    const creators: TestUser[] = await createUsers(ctx.server, 10);
     const requests = Array.from({ length: 50 }, (_, i) => ({ creator: creators[i % creators.length], name: `${tag}-${i}` }));
     const responses = await Promise.all(
       requests.map(({ creator, name }) =>
-        server.inject({
+        ctx.server.inject({
           method: 'POST',
           url: '/courses',
           headers: creator.headers,
@@ -74,7 +65,7 @@ describe('concurrency', () => {
     const created = responses.map(json) as Array<{ id: number; name: string }>;
     expect(new Set(created.map((c) => c.id)).size).toBe(50);
 
-    const rows = await server.app.db.course.findMany({
+    const rows = await ctx.server.app.db.course.findMany({
       where: { name: { startsWith: `${tag}-` } },
       select: { id: true, name: true, courseDetails: true, members: { select: { userId: true, role: true } } },
       orderBy: { id: 'asc' },
@@ -90,7 +81,7 @@ describe('concurrency', () => {
     // And each creator may manage every course they just created (authorization sees them all).
     const updates = await Promise.all(
       requests.map(({ creator }, i) =>
-        server.inject({
+        ctx.server.inject({
           method: 'PUT',
           url: `/courses/${created[i]?.id}`,
           headers: creator.headers,
@@ -102,12 +93,12 @@ describe('concurrency', () => {
   });
 
   test('20 concurrent identical enrollments: exactly one 201, the rest 409, one row', async () => {
-    const teacher = await createUser(server);
-    const course = await makeCourse(server, teacher, 'Popular');
-    const student = await createUser(server);
+    const teacher = await createUser(ctx.server);
+    const course = await makeCourse(ctx.server, teacher, 'Popular');
+    const student = await createUser(ctx.server);
     const responses = await Promise.all(
       Array.from({ length: 20 }, () =>
-        server.inject({
+        ctx.server.inject({
           method: 'POST',
           url: `/users/${student.id}/courses`,
           headers: student.headers,
@@ -120,6 +111,6 @@ describe('concurrency', () => {
     responses
       .filter((res) => res.statusCode === 409)
       .forEach((res) => expect(json(res)).toMatchObject({ statusCode: 409, error: 'Conflict', message: expect.any(String) }));
-    expect(await server.app.db.courseEnrollment.count({ where: { userId: student.id, courseId: course } })).toBe(1);
+    expect(await ctx.server.app.db.courseEnrollment.count({ where: { userId: student.id, courseId: course } })).toBe(1);
   });
 });

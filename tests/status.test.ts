@@ -1,32 +1,24 @@
 import type { Server } from '@hapi/hapi';
 import { freePort } from '../src/db/embedded';
-import { createTestServer } from './helpers/server';
+import { createTestServer, useTestServer } from './helpers/server';
 
 describe('status', () => {
-  let server: Server;
-
-  beforeAll(async () => {
-    server = await createTestServer();
-  });
-
-  afterAll(async () => {
-    await server.stop();
-  });
+  const ctx = useTestServer();
 
   test('GET / answers liveness without auth', async () => {
-    const res = await server.inject('/');
+    const res = await ctx.server.inject('/');
     expect(res.statusCode).toBe(200);
     expect(res.result).toEqual({ up: true });
   });
 
   test('GET /ready queries the database', async () => {
-    const res = await server.inject('/ready');
+    const res = await ctx.server.inject('/ready');
     expect(res.statusCode).toBe(200);
     expect(res.result).toEqual({ db: 'up' });
   });
 
   test('an unknown route is a Boom-shaped 404', async () => {
-    const res = await server.inject('/nope');
+    const res = await ctx.server.inject('/nope');
     expect(res.statusCode).toBe(404);
     expect(JSON.parse(res.payload)).toEqual({ statusCode: 404, error: 'Not Found', message: 'Not Found' });
   });

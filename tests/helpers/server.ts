@@ -29,6 +29,19 @@ export async function createTestServer(env: NodeJS.ProcessEnv = {}, options: Ser
   return withContract(await createServer(testConfig(env), options));
 }
 
+/**
+ * A real server for the enclosing describe block: built before its tests, stopped after them.
+ * Read `ctx.server` inside hooks and tests.
+ */
+export function useTestServer(env: NodeJS.ProcessEnv = {}): { readonly server: Server } {
+  const ctx = {} as { server: Server };
+  beforeAll(async () => {
+    ctx.server = await createTestServer(env);
+  });
+  afterAll(() => ctx.server.stop());
+  return ctx;
+}
+
 /** Like createTestServer, for a test that builds its own Config. */
 export async function createContractServer(config: Config, options: ServerOptions = {}): Promise<Server> {
   return withContract(await createServer(config, options));
