@@ -16,8 +16,8 @@ const COURSE_RESPONSE_MAX_BYTES = 200_000;
 import { createLogger } from '../src/logger';
 import { documented } from '../src/plugins/route';
 import { enroll, json, makeCourse, makeResult, makeTest } from './helpers/fixtures';
-import { createContractServer, createTestServer, testConfig } from './helpers/server';
-import { createUser, uniqueEmail, type TestUser } from './helpers/users';
+import { createContractServer, createTestServer, testConfig, useTestServer } from './helpers/server';
+import { createUser, createUsers, uniqueEmail, type TestUser } from './helpers/users';
 
 /** A server whose log lines (pino JSON) land in `lines`. */
 async function serverWithLog(env: NodeJS.ProcessEnv = {}): Promise<{ server: Server; lines: string[] }> {
@@ -33,23 +33,18 @@ async function serverWithLog(env: NodeJS.ProcessEnv = {}): Promise<{ server: Ser
 }
 
 describe('defect 5: a grader keeps rights over a result only while teaching its course', () => {
-  let server: Server;
-
-  beforeAll(async () => {
-    server = await createTestServer();
-  });
-  afterAll(() => server.stop());
+  const ctx = useTestServer();
 
   test('a teacher removed from the course can no longer PUT or DELETE the results they graded', async () => {
-    const [teacher, colleague, student] = await Promise.all([createUser(server), createUser(server), createUser(server)]);
-    const course = await makeCourse(server, colleague);
-    await enroll(server, teacher.id, course, 'TEACHER');
-    await enroll(server, student.id, course);
-    const test = await makeTest(server, course);
-    const resultId = await makeResult(server, test, student.id, 700, teacher.id);
+    const [teacher, colleague, student] = await createUsers(ctx.server, 3);
+    const course = await makeCourse(ctx.server, colleague);
+    await enroll(ctx.server, teacher.id, course, 'TEACHER');
+    await enroll(ctx.server, student.id, course);
+    const test = await makeTest(ctx.server, course);
+    const resultId = await makeResult(ctx.server, test, student.id, 700, teacher.id);
 
     // While teaching: allowed.
-    const before = await server.inject({
+    const before = await ctx.server.inject({
       method: 'PUT',
       url: `/courses/tests/test-results/${resultId}`,
       payload: { result: 710 },
@@ -58,19 +53,23 @@ describe('defect 5: a grader keeps rights over a result only while teaching its 
     expect(before.statusCode).toBe(200);
 
     // The colleague removes them from the course (through the API, so the credentials cache is evicted).
-    const removed = await server.inject({ method: 'DELETE', url: `/users/${teacher.id}/courses/${course}`, headers: colleague.headers });
+    const removed = await ctx.server.inject({
+      method: 'DELETE',
+      url: `/users/${teacher.id}/courses/${course}`,
+      headers: colleague.headers,
+    });
     expect(removed.statusCode).toBe(204);
 
-    const put = await server.inject({
+    const put = await ctx.server.inject({
       method: 'PUT',
       url: `/courses/tests/test-results/${resultId}`,
       payload: { result: 0 },
       headers: teacher.headers,
     });
     expect(put.statusCode).toBe(403);
-    const del = await server.inject({ method: 'DELETE', url: `/courses/tests/test-results/${resultId}`, headers: teacher.headers });
+    const del = await ctx.server.inject({ method: 'DELETE', url: `/courses/tests/test-results/${resultId}`, headers: teacher.headers });
     expect(del.statusCode).toBe(403);
-    const row = await server.app.db.testResult.findUnique({ where: { id: resultId }, select: { result: true } });
+    const row = await ctx.server.app.db.testResult.findUnique({ where: { id: resultId }, select: { result: true } });
     expect(row?.result).toBe(710);
   });
 });
@@ -223,12 +222,11 @@ describe('defect 4: the SendGrid key never reaches the log', () => {
 });
 
 describe('defect 7: a connection dropped during a raw statement is a 503 with Retry-After', () => {
-  let server: Server;
+  const ctx = useTestServer();
   const marker = `sec_terminate_${process.pid}_${Date.now()}`;
 
-  beforeAll(async () => {
-    server = await createTestServer();
-    server.route({
+  beforeAll(() => {
+    ctx.server.route({
       method: 'GET',
       path: '/probe/slow-raw',
       options: { ...documented('status', { 200: 'Never: the test cuts the query off' }, [], { public: true }) },
@@ -236,10 +234,9 @@ describe('defect 7: a connection dropped during a raw statement is a 503 with Re
       handler: async (request) => request.server.app.db.$queryRawUnsafe(`SELECT pg_sleep(10), '${marker}' AS marker`),
     });
   });
-  afterAll(() => server.stop());
 
   test('pg_terminate_backend during $queryRaw (57P01 inside P2010) → 503', async () => {
-    const pending = server.inject('/probe/slow-raw');
+    const pending = ctx.server.inject('/probe/slow-raw');
     const admin = new Client({ connectionString: process.env.DATABASE_URL });
     await admin.connect();
     try {
@@ -261,25 +258,20 @@ describe('defect 7: a connection dropped during a raw statement is a 503 with Re
     expect(res.headers['retry-after']).toBe('5');
     expect(res.payload).not.toMatch(/57P01|terminat|P2010|SELECT/i);
     // The pool recovers: the next statement gets a fresh connection.
-    expect((await server.inject('/ready')).statusCode).toBe(200);
+    expect((await ctx.server.inject('/ready')).statusCode).toBe(200);
   });
 });
 
 describe('defect 2: per-user limit on writes for or about others; who may create courses', () => {
-  let server: Server;
+  const ctx = useTestServer({ REDIS_URL: '' });
 
-  beforeAll(async () => {
-    server = await createTestServer({ REDIS_URL: '' });
-  });
-  afterAll(() => server.stop());
-
-  const createCourse = (user: TestUser, target: Server = server) =>
+  const createCourse = (user: TestUser, target: Server = ctx.server) =>
     target.inject({ method: 'POST', url: '/courses', payload: { name: 'Harvest', courseDetails: 'x' }, headers: user.headers });
 
   test(`${LIMITS.writesForOthersPerUser.points} writes in a row pass, then 429 with Retry-After on every write that creates for or about others`, async () => {
     expect(LIMITS.writesForOthersPerUser.points).toBeGreaterThanOrEqual(300);
     expect(LIMITS.writesForOthersPerUser.durationSeconds).toBeLessThanOrEqual(15 * 60);
-    const [harvester, victim] = await Promise.all([createUser(server), createUser(server)]);
+    const [harvester, victim] = await Promise.all([createUser(ctx.server), createUser(ctx.server)]);
     let courseId = 0;
     for (let i = 0; i < LIMITS.writesForOthersPerUser.points; i += 1) {
       const res = await createCourse(harvester);
@@ -292,14 +284,14 @@ describe('defect 2: per-user limit on writes for or about others; who may create
     expect(json(limited)).toMatchObject({ statusCode: 429, error: 'Too Many Requests' });
 
     // The same budget: enrolling someone else, adding a test.
-    const enrollOther = await server.inject({
+    const enrollOther = await ctx.server.inject({
       method: 'POST',
       url: `/users/${victim.id}/courses`,
       payload: { courseId, role: 'STUDENT' },
       headers: harvester.headers,
     });
     expect(enrollOther.statusCode).toBe(429);
-    const addTest = await server.inject({
+    const addTest = await ctx.server.inject({
       method: 'POST',
       url: `/courses/${courseId}/tests`,
       payload: { name: 'Q', date: '2026-03-01T10:00:00Z' },
@@ -307,7 +299,7 @@ describe('defect 2: per-user limit on writes for or about others; who may create
     });
     expect(addTest.statusCode).toBe(429);
     // Bulk grading too (the limit is its first step, before the test is even looked up).
-    const bulk = await server.inject({
+    const bulk = await ctx.server.inject({
       method: 'PUT',
       url: '/courses/tests/1/test-results',
       payload: [{ studentId: victim.id, result: 1 }],
@@ -316,9 +308,9 @@ describe('defect 2: per-user limit on writes for or about others; who may create
     expect(bulk.statusCode).toBe(429);
 
     // Reads and enrolling yourself do not count; another user has their own budget.
-    expect((await server.inject({ url: `/courses/${courseId}`, headers: harvester.headers })).statusCode).toBe(200);
-    const other = await makeCourse(server, victim);
-    const enrollSelf = await server.inject({
+    expect((await ctx.server.inject({ url: `/courses/${courseId}`, headers: harvester.headers })).statusCode).toBe(200);
+    const other = await makeCourse(ctx.server, victim);
+    const enrollSelf = await ctx.server.inject({
       method: 'POST',
       url: `/users/${harvester.id}/courses`,
       payload: { courseId: other, role: 'STUDENT' },
@@ -401,17 +393,12 @@ describe('defect 2: the per-user write budget is shared through Redis (REDIS_URL
 });
 
 describe('defect 3: at most 200 tests per course; responses are bounded', () => {
-  let server: Server;
-
-  beforeAll(async () => {
-    server = await createTestServer();
-  });
-  afterAll(() => server.stop());
+  const ctx = useTestServer();
 
   test('the 201st test is a 409, also when the last places are raced for', async () => {
-    const teacher = await createUser(server);
-    const course = await makeCourse(server, teacher);
-    await server.app.db.test.createMany({
+    const teacher = await createUser(ctx.server);
+    const course = await makeCourse(ctx.server, teacher);
+    await ctx.server.app.db.test.createMany({
       data: Array.from({ length: MAX_TESTS_PER_COURSE - 3 }, (_, i) => ({
         name: `T${i}`,
         date: new Date('2026-01-01T00:00:00Z'),
@@ -419,7 +406,7 @@ describe('defect 3: at most 200 tests per course; responses are bounded', () => 
       })),
     });
     const post = () =>
-      server.inject({
+      ctx.server.inject({
         method: 'POST',
         url: `/courses/${course}/tests`,
         payload: { name: 'Race', date: '2026-03-01T10:00:00Z' },
@@ -427,26 +414,26 @@ describe('defect 3: at most 200 tests per course; responses are bounded', () => 
       });
     const statuses = (await Promise.all(Array.from({ length: 8 }, post))).map((res) => res.statusCode).sort();
     expect(statuses).toEqual([201, 201, 201, 409, 409, 409, 409, 409]);
-    expect(await server.app.db.test.count({ where: { courseId: course } })).toBe(MAX_TESTS_PER_COURSE);
+    expect(await ctx.server.app.db.test.count({ where: { courseId: course } })).toBe(MAX_TESTS_PER_COURSE);
     const next = await post();
     expect(next.statusCode).toBe(409);
     expect(json(next).message).toMatch(/200 tests/);
   });
 
   test(`one course at its limit, every text at its longest (3-byte characters), stays under ${COURSE_RESPONSE_MAX_BYTES / 1000} kB`, async () => {
-    const teacher = await createUser(server);
-    const course = await server.app.db.course.create({
+    const teacher = await createUser(ctx.server);
+    const course = await ctx.server.app.db.course.create({
       data: { name: '€'.repeat(200), courseDetails: '€'.repeat(5000) },
       select: { id: true },
     });
-    await server.app.db.test.createMany({
+    await ctx.server.app.db.test.createMany({
       data: Array.from({ length: MAX_TESTS_PER_COURSE }, () => ({
         name: '€'.repeat(200),
         date: new Date('2026-01-01T00:00:00Z'),
         courseId: course.id,
       })),
     });
-    const res = await server.inject({ url: `/courses/${course.id}`, headers: teacher.headers });
+    const res = await ctx.server.inject({ url: `/courses/${course.id}`, headers: teacher.headers });
     expect(res.statusCode).toBe(200);
     expect(json(res).tests).toHaveLength(MAX_TESTS_PER_COURSE);
     const bytes = Buffer.byteLength(res.payload);
