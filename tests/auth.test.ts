@@ -1,58 +1,35 @@
 // The passwordless login flow end to end: real @sendgrid/mail client → local SendGrid stand-in.
 import { Writable } from 'node:stream';
-import type { Server } from '@hapi/hapi';
 import jwt from 'jsonwebtoken';
 import { createLogger } from '../src/logger';
-import { startSendGridStandIn, type SendGridStandIn } from './helpers/sendgrid';
-import { createContractServer, createTestServer, testConfig } from './helpers/server';
+import { createContractServer, testConfig, useMailingServer } from './helpers/server';
 import { uniqueEmail } from './helpers/users';
 import { withClockAhead } from './helpers/clock';
 
 describe('passwordless login', () => {
-  let server: Server;
-  let sendgrid: SendGridStandIn;
   const adminEmail = uniqueEmail('boss');
+  const ctx = useMailingServer({ EMAIL_FROM: 'grades@example.com', ADMIN_EMAILS: adminEmail.toUpperCase() });
 
-  const login = (email: string) => server.inject({ method: 'POST', url: '/login', payload: { email } });
+  const login = (email: string) => ctx.server.inject({ method: 'POST', url: '/login', payload: { email } });
   const authenticate = (email: string, emailToken: string) =>
-    server.inject({ method: 'POST', url: '/authenticate', payload: { email, emailToken } });
-  const profile = (authorization: string) => server.inject({ url: '/profile', headers: { authorization } });
+    ctx.server.inject({ method: 'POST', url: '/authenticate', payload: { email, emailToken } });
+  const profile = (authorization: string) => ctx.server.inject({ url: '/profile', headers: { authorization } });
 
   /** Logs in through the stand-in and returns the JWT. */
   async function jwtFor(email: string): Promise<string> {
     expect((await login(email)).statusCode).toBe(200);
-    const res = await authenticate(email, sendgrid.lastToken(email));
+    const res = await authenticate(email, ctx.sendgrid.lastToken(email));
     expect(res.statusCode).toBe(200);
     return JSON.parse(res.payload).token;
   }
-
-  beforeAll(async () => {
-    sendgrid = await startSendGridStandIn();
-    server = await createTestServer({
-      SENDGRID_API_KEY: 'SG.test-key',
-      SENDGRID_BASE_URL: sendgrid.baseUrl,
-      EMAIL_FROM: 'grades@example.com',
-      ADMIN_EMAILS: adminEmail.toUpperCase(),
-    });
-  });
-
-  afterEach(() => {
-    sendgrid.mode = 'ok';
-    jest.useRealTimers();
-  });
-
-  afterAll(async () => {
-    await server.stop();
-    await sendgrid.close();
-  });
 
   test('login emails an 8-digit token that authenticates once and yields a working JWT', async () => {
     const email = uniqueEmail('flow');
     const res = await login(email);
     expect(res.statusCode).toBe(200);
-    const mail = sendgrid.sent.at(-1);
+    const mail = ctx.sendgrid.sent.at(-1);
     expect(mail).toMatchObject({ to: email, from: 'grades@example.com', authorization: 'Bearer SG.test-key' });
-    const emailToken = sendgrid.lastToken(email);
+    const emailToken = ctx.sendgrid.lastToken(email);
     expect(emailToken).toMatch(/^\d{8}$/);
 
     const auth = await authenticate(email, emailToken);
@@ -79,26 +56,26 @@ describe('passwordless login', () => {
     const second = await login(email);
     expect(first.statusCode).toBe(200);
     expect(second.payload).toBe(first.payload);
-    const users = await server.app.db.user.findMany({ where: { email: { equals: email, mode: 'insensitive' } } });
+    const users = await ctx.server.app.db.user.findMany({ where: { email: { equals: email, mode: 'insensitive' } } });
     expect(users.map((user) => user.email)).toEqual([email]);
-    expect((await authenticate(email.toUpperCase(), sendgrid.lastToken(email))).statusCode).toBe(200);
+    expect((await authenticate(email.toUpperCase(), ctx.sendgrid.lastToken(email))).statusCode).toBe(200);
   });
 
   test('only a hash of the email token is stored', async () => {
     const email = uniqueEmail('hash');
     await login(email);
-    const emailToken = sendgrid.lastToken(email);
-    const rows = await server.app.db.token.findMany({ where: { user: { email } }, select: { emailToken: true } });
+    const emailToken = ctx.sendgrid.lastToken(email);
+    const rows = await ctx.server.app.db.token.findMany({ where: { user: { email } }, select: { emailToken: true } });
     expect(rows).toHaveLength(1);
     expect(rows[0]?.emailToken).toMatch(/^[0-9a-f]{64}$/);
-    const everyToken = await server.app.db.token.findMany({ where: { emailToken: { contains: emailToken } } });
+    const everyToken = await ctx.server.app.db.token.findMany({ where: { emailToken: { contains: emailToken } } });
     expect(everyToken).toEqual([]);
   });
 
   test('an expired email token is refused (clock moved 11 minutes, no sleeping)', async () => {
     const email = uniqueEmail('late');
     await login(email);
-    const emailToken = sendgrid.lastToken(email);
+    const emailToken = ctx.sendgrid.lastToken(email);
     expect((await withClockAhead(11 * 60_000, () => authenticate(email, emailToken))).statusCode).toBe(401);
   });
 
@@ -107,7 +84,7 @@ describe('passwordless login', () => {
     const bob = uniqueEmail('bob');
     await login(alice);
     await login(bob);
-    const res = await authenticate(bob, sendgrid.lastToken(alice));
+    const res = await authenticate(bob, ctx.sendgrid.lastToken(alice));
     expect(res.statusCode).toBe(401);
     expect(JSON.parse(res.payload)).toMatchObject({ statusCode: 401, error: 'Unauthorized' });
     expect((await authenticate(uniqueEmail('nobody'), '12345678')).statusCode).toBe(401);
@@ -116,7 +93,7 @@ describe('passwordless login', () => {
   test('five wrong tokens invalidate every outstanding token of that email', async () => {
     const email = uniqueEmail('guess');
     await login(email);
-    const emailToken = sendgrid.lastToken(email);
+    const emailToken = ctx.sendgrid.lastToken(email);
     const wrong = emailToken === '00000000' ? '00000001' : '00000000';
     for (let attempt = 0; attempt < 5; attempt += 1) {
       expect((await authenticate(email, wrong)).statusCode).toBe(401);
@@ -124,28 +101,30 @@ describe('passwordless login', () => {
     expect((await authenticate(email, emailToken)).statusCode).toBe(401);
     // A new login starts afresh.
     await login(email);
-    expect((await authenticate(email, sendgrid.lastToken(email))).statusCode).toBe(200);
+    expect((await authenticate(email, ctx.sendgrid.lastToken(email))).statusCode).toBe(200);
   });
 
   test('concurrent authentications with one token issue exactly one JWT', async () => {
     const email = uniqueEmail('race');
     await login(email);
-    const emailToken = sendgrid.lastToken(email);
+    const emailToken = ctx.sendgrid.lastToken(email);
     const results = await Promise.all(Array.from({ length: 8 }, () => authenticate(email, emailToken)));
     expect(results.filter((res) => res.statusCode === 200)).toHaveLength(1);
     expect(results.filter((res) => res.statusCode === 401)).toHaveLength(7);
-    const apiTokens = await server.app.db.token.count({ where: { user: { email }, type: 'API' } });
+    const apiTokens = await ctx.server.app.db.token.count({ where: { user: { email }, type: 'API' } });
     expect(apiTokens).toBe(1);
   });
 
   test('bad payloads are 400s naming the field', async () => {
-    const res = await server.inject({ method: 'POST', url: '/login', payload: { email: 'nope' } });
+    const res = await ctx.server.inject({ method: 'POST', url: '/login', payload: { email: 'nope' } });
     expect(res.statusCode).toBe(400);
     expect(JSON.parse(res.payload).message).toMatch(/email/);
     const short = await authenticate(uniqueEmail(), '1234');
     expect(short.statusCode).toBe(400);
     expect(JSON.parse(short.payload).message).toMatch(/emailToken/);
-    expect((await server.inject({ method: 'POST', url: '/login', payload: { email: uniqueEmail(), isAdmin: true } })).statusCode).toBe(400);
+    expect((await ctx.server.inject({ method: 'POST', url: '/login', payload: { email: uniqueEmail(), isAdmin: true } })).statusCode).toBe(
+      400,
+    );
   });
 
   test('ADMIN_EMAILS become admins when they log in', async () => {
@@ -181,7 +160,7 @@ describe('passwordless login', () => {
       } else if (kind === 'EXPIRED') {
         authorization = `Bearer ${jwt.sign({ tokenId, exp: Math.floor(Date.now() / 1000) - 10 }, secret)}`;
       } else if (kind === 'EMAILROW') {
-        const emailRow = await server.app.db.token.findFirstOrThrow({ where: { type: 'EMAIL' }, select: { id: true } });
+        const emailRow = await ctx.server.app.db.token.findFirstOrThrow({ where: { type: 'EMAIL' }, select: { id: true } });
         authorization = `Bearer ${jwt.sign({ tokenId: emailRow.id }, secret, { expiresIn: 60 })}`;
       }
       const res = await profile(authorization);
@@ -191,20 +170,22 @@ describe('passwordless login', () => {
 
     test('logout revokes the token at once', async () => {
       const own = await jwtFor(uniqueEmail('bye'));
-      const out = await server.inject({ method: 'POST', url: '/logout', headers: { authorization: `Bearer ${own}` } });
+      const out = await ctx.server.inject({ method: 'POST', url: '/logout', headers: { authorization: `Bearer ${own}` } });
       expect(out.statusCode).toBe(204);
       expect((await profile(`Bearer ${own}`)).statusCode).toBe(401);
-      expect((await server.inject({ method: 'POST', url: '/logout', headers: { authorization: `Bearer ${own}` } })).statusCode).toBe(401);
+      expect((await ctx.server.inject({ method: 'POST', url: '/logout', headers: { authorization: `Bearer ${own}` } })).statusCode).toBe(
+        401,
+      );
     });
   });
 
   test('SendGrid down → 503, and no usable token is left behind', async () => {
     const email = uniqueEmail('down');
-    sendgrid.mode = 'error';
+    ctx.sendgrid.mode = 'error';
     const res = await login(email);
     expect(res.statusCode).toBe(503);
     expect(res.payload).not.toMatch(/down|sendgrid|stack/i);
-    const usable = await server.app.db.token.count({ where: { user: { email }, type: 'EMAIL', valid: true } });
+    const usable = await ctx.server.app.db.token.count({ where: { user: { email }, type: 'EMAIL', valid: true } });
     expect(usable).toBe(0);
   });
 });

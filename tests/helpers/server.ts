@@ -6,6 +6,7 @@ import { PrismaClient } from '@prisma/client';
 import { loadConfig, type Config } from '../../src/config';
 import { createServer, type ServerOptions } from '../../src/server';
 import { withContract } from './contract';
+import { startSendGridStandIn, type SendGridStandIn } from './sendgrid';
 
 /** An explicit secret: tests never touch the checkout's generated .data/jwt-secret. */
 const TEST_JWT_SECRET = 'test-only-jwt-secret-0123456789abcdef';
@@ -39,6 +40,26 @@ export function useTestServer(env: NodeJS.ProcessEnv = {}): { readonly server: S
     ctx.server = await createTestServer(env);
   });
   afterAll(() => ctx.server.stop());
+  return ctx;
+}
+
+/**
+ * useTestServer with email: the server sends through a local SendGrid stand-in (`ctx.sendgrid`, API
+ * key 'SG.test-key'), whose mode is back to 'ok' after each test.
+ */
+export function useMailingServer(env: NodeJS.ProcessEnv = {}): { readonly server: Server; readonly sendgrid: SendGridStandIn } {
+  const ctx = {} as { server: Server; sendgrid: SendGridStandIn };
+  beforeAll(async () => {
+    ctx.sendgrid = await startSendGridStandIn();
+    ctx.server = await createTestServer({ SENDGRID_API_KEY: 'SG.test-key', SENDGRID_BASE_URL: ctx.sendgrid.baseUrl, ...env });
+  });
+  afterEach(() => {
+    ctx.sendgrid.mode = 'ok';
+  });
+  afterAll(async () => {
+    await ctx.server.stop();
+    await ctx.sendgrid.close();
+  });
   return ctx;
 }
 
