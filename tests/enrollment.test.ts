@@ -42,10 +42,18 @@ describe('enrollment', () => {
     });
 
     test('others get 403, admins 200, unknown user 404, bad id 400', async () => {
-      expect((await ctx.server.inject({ url: `/users/${ctx.w.student.id}/courses`, headers: ctx.w.teacher.headers })).statusCode).toBe(403);
-      expect((await ctx.server.inject({ url: `/users/${ctx.w.student.id}/courses`, headers: ctx.w.admin.headers })).statusCode).toBe(200);
-      expect((await ctx.server.inject({ url: '/users/2147483647/courses', headers: ctx.w.admin.headers })).statusCode).toBe(404);
-      expect((await ctx.server.inject({ url: '/users/2147483648/courses', headers: ctx.w.admin.headers })).statusCode).toBe(400);
+      const other = await ctx.server.inject({ url: `/users/${ctx.w.student.id}/courses`, headers: ctx.w.teacher.headers });
+      expect(other.statusCode).toBe(403);
+      expect(json(other).message).toBe('Not allowed: only for yourself');
+      const admin = await ctx.server.inject({ url: `/users/${ctx.w.student.id}/courses`, headers: ctx.w.admin.headers });
+      expect(admin.statusCode).toBe(200);
+      expect(json(admin)).toMatchObject([{ id: ctx.w.course, role: 'STUDENT' }]);
+      const unknown = await ctx.server.inject({ url: '/users/2147483647/courses', headers: ctx.w.admin.headers });
+      expect(unknown.statusCode).toBe(404);
+      expect(json(unknown).message).toBe('User not found');
+      const badId = await ctx.server.inject({ url: '/users/2147483648/courses', headers: ctx.w.admin.headers });
+      expect(badId.statusCode).toBe(400);
+      expect(json(badId).message).toMatch(/"userId"/);
       expect((await ctx.server.inject({ url: `/users/${ctx.w.student.id}/courses` })).statusCode).toBe(401);
     });
   });
@@ -62,17 +70,25 @@ describe('enrollment', () => {
       const user = await createUser(ctx.server);
       const res = await post(user.id, user.headers, { courseId: ctx.w.course, role: 'TEACHER' });
       expect(res.statusCode).toBe(403);
+      expect(json(res).message).toBe('Not allowed: enroll only yourself as STUDENT unless you teach the course');
       expect(await ctx.server.app.db.courseEnrollment.count({ where: { userId: user.id } })).toBe(0);
     });
 
     test('a non-teacher cannot enroll another user, in any role', async () => {
       const other = await createUser(ctx.server);
-      expect((await post(other.id, ctx.w.student.headers, { courseId: ctx.w.course, role: 'STUDENT' })).statusCode).toBe(403);
-      expect((await post(other.id, ctx.w.otherTeacher.headers, { courseId: ctx.w.course, role: 'STUDENT' })).statusCode).toBe(403);
-      // A teacher of another course cannot make themselves teacher here either.
-      expect((await post(ctx.w.otherTeacher.id, ctx.w.otherTeacher.headers, { courseId: ctx.w.course, role: 'TEACHER' })).statusCode).toBe(
-        403,
-      );
+      const refused = [
+        await post(other.id, ctx.w.student.headers, { courseId: ctx.w.course, role: 'STUDENT' }),
+        await post(other.id, ctx.w.otherTeacher.headers, { courseId: ctx.w.course, role: 'STUDENT' }),
+        // A teacher of another course cannot make themselves teacher here either.
+        await post(ctx.w.otherTeacher.id, ctx.w.otherTeacher.headers, { courseId: ctx.w.course, role: 'TEACHER' }),
+      ];
+      for (const res of refused) {
+        expect(res.statusCode).toBe(403);
+        expect(json(res)).toMatchObject({
+          error: 'Forbidden',
+          message: 'Not allowed: enroll only yourself as STUDENT unless you teach the course',
+        });
+      }
       expect(
         await ctx.server.app.db.courseEnrollment.count({
           where: { userId: { in: [other.id, ctx.w.otherTeacher.id] }, courseId: ctx.w.course },
@@ -82,7 +98,9 @@ describe('enrollment', () => {
 
     test('a teacher of the course enrolls anyone with any role', async () => {
       const [a, b] = await Promise.all([createUser(ctx.server), createUser(ctx.server)]);
-      expect((await post(a.id, ctx.w.teacher.headers, { courseId: ctx.w.course, role: 'STUDENT' })).statusCode).toBe(201);
+      const student = await post(a.id, ctx.w.teacher.headers, { courseId: ctx.w.course, role: 'STUDENT' });
+      expect(student.statusCode).toBe(201);
+      expect(json(student)).toEqual({ userId: a.id, courseId: ctx.w.course, role: 'STUDENT', createdAt: expect.any(String) });
       const res = await post(b.id, ctx.w.teacher.headers, { courseId: ctx.w.course, role: 'TEACHER' });
       expect(res.statusCode).toBe(201);
       expect(json(res).role).toBe('TEACHER');
@@ -94,11 +112,14 @@ describe('enrollment', () => {
         payload: { name: 'Algebra' },
       });
       expect(put.statusCode).toBe(200);
+      expect(json(put)).toMatchObject({ id: ctx.w.course, name: 'Algebra' });
     });
 
     test('an admin enrolls anyone', async () => {
       const user = await createUser(ctx.server);
-      expect((await post(user.id, ctx.w.admin.headers, { courseId: ctx.w.otherCourse, role: 'TEACHER' })).statusCode).toBe(201);
+      const res = await post(user.id, ctx.w.admin.headers, { courseId: ctx.w.otherCourse, role: 'TEACHER' });
+      expect(res.statusCode).toBe(201);
+      expect(json(res)).toEqual({ userId: user.id, courseId: ctx.w.otherCourse, role: 'TEACHER', createdAt: expect.any(String) });
     });
 
     test('already enrolled → 409', async () => {
@@ -112,17 +133,25 @@ describe('enrollment', () => {
     });
 
     test('unknown course or user → 404; bad payload → 400', async () => {
-      expect((await post(ctx.w.outsider.id, ctx.w.outsider.headers, { courseId: 2147483647, role: 'STUDENT' })).statusCode).toBe(404);
-      expect((await post(2147483647, ctx.w.admin.headers, { courseId: ctx.w.course, role: 'STUDENT' })).statusCode).toBe(404);
+      const unknownCourse = await post(ctx.w.outsider.id, ctx.w.outsider.headers, { courseId: 2147483647, role: 'STUDENT' });
+      expect(unknownCourse.statusCode).toBe(404);
+      expect(json(unknownCourse).message).toBe('Course not found');
+      const unknownUser = await post(2147483647, ctx.w.admin.headers, { courseId: ctx.w.course, role: 'STUDENT' });
+      expect(unknownUser.statusCode).toBe(404);
+      expect(json(unknownUser).message).toBe('User not found');
       // 404 comes before 403: a non-admin asking about an unknown user.
-      expect((await post(2147483647, ctx.w.outsider.headers, { courseId: ctx.w.course, role: 'STUDENT' })).statusCode).toBe(404);
-      for (const payload of [
-        { courseId: ctx.w.course },
-        { courseId: ctx.w.course, role: 'OWNER' },
-        { courseId: 0, role: 'STUDENT' },
-        { courseId: ctx.w.course, role: 'STUDENT', extra: 1 },
-      ]) {
-        expect((await post(ctx.w.outsider.id, ctx.w.outsider.headers, payload)).statusCode).toBe(400);
+      const unknownToOutsider = await post(2147483647, ctx.w.outsider.headers, { courseId: ctx.w.course, role: 'STUDENT' });
+      expect(unknownToOutsider.statusCode).toBe(404);
+      expect(json(unknownToOutsider).message).toBe('User not found');
+      for (const [payload, problem] of [
+        [{ courseId: ctx.w.course }, /"role" is required/],
+        [{ courseId: ctx.w.course, role: 'OWNER' }, /"role" must be one of/],
+        [{ courseId: 0, role: 'STUDENT' }, /"courseId" must be/],
+        [{ courseId: ctx.w.course, role: 'STUDENT', extra: 1 }, /"extra" is not allowed/],
+      ] as const) {
+        const res = await post(ctx.w.outsider.id, ctx.w.outsider.headers, payload);
+        expect(res.statusCode).toBe(400);
+        expect(json(res).message).toMatch(problem);
       }
       expect((await post(ctx.w.outsider.id, undefined, { courseId: ctx.w.course, role: 'STUDENT' })).statusCode).toBe(401);
     });
@@ -138,25 +167,33 @@ describe('enrollment', () => {
       const res = await del(user.id, ctx.w.course, user.headers);
       expect(res.statusCode).toBe(204);
       expect(await ctx.server.app.db.courseEnrollment.count({ where: { userId: user.id } })).toBe(0);
-      expect((await del(user.id, ctx.w.course, user.headers)).statusCode).toBe(404);
+      const again = await del(user.id, ctx.w.course, user.headers);
+      expect(again.statusCode).toBe(404);
+      expect(json(again).message).toBe('Enrollment not found');
     });
 
     test('a teacher of the course removes a student; others get 403', async () => {
       const user = await createUser(ctx.server);
       await enroll(ctx.server, user.id, ctx.w.course);
-      expect((await del(user.id, ctx.w.course, ctx.w.student.headers)).statusCode).toBe(403);
-      expect((await del(user.id, ctx.w.course, ctx.w.otherTeacher.headers)).statusCode).toBe(403);
+      for (const other of [ctx.w.student, ctx.w.otherTeacher]) {
+        const res = await del(user.id, ctx.w.course, other.headers);
+        expect(res.statusCode).toBe(403);
+        expect(json(res).message).toBe('Not allowed: yourself or teachers of the course only');
+      }
       expect((await del(user.id, ctx.w.course, ctx.w.teacher.headers)).statusCode).toBe(204);
+      expect(await ctx.server.app.db.courseEnrollment.count({ where: { userId: user.id } })).toBe(0);
     });
 
     test('an admin removes anyone; not enrolled → 404; bad ids → 400', async () => {
       const user = await createUser(ctx.server);
       await enroll(ctx.server, user.id, ctx.w.otherCourse);
       expect((await del(user.id, ctx.w.otherCourse, ctx.w.admin.headers)).statusCode).toBe(204);
-      expect((await del(ctx.w.outsider.id, ctx.w.course, ctx.w.admin.headers)).statusCode).toBe(404);
-      expect(
-        (await ctx.server.inject({ method: 'DELETE', url: `/users/${user.id}/courses/abc`, headers: ctx.w.admin.headers })).statusCode,
-      ).toBe(400);
+      const notEnrolled = await del(ctx.w.outsider.id, ctx.w.course, ctx.w.admin.headers);
+      expect(notEnrolled.statusCode).toBe(404);
+      expect(json(notEnrolled).message).toBe('Enrollment not found');
+      const badId = await ctx.server.inject({ method: 'DELETE', url: `/users/${user.id}/courses/abc`, headers: ctx.w.admin.headers });
+      expect(badId.statusCode).toBe(400);
+      expect(json(badId).message).toMatch(/"courseId" must be a number/);
       expect((await del(user.id, ctx.w.course)).statusCode).toBe(401);
     });
   });
