@@ -57,6 +57,12 @@ describe('test results', () => {
     test('a second result for the same student and test → 409', async () => {
       const res = await post(ctx.w.test, ctx.w.teacher.headers, { result: 100, studentId: ctx.w.student.id });
       expect(res.statusCode).toBe(409);
+      expect(json(res)).toMatchObject({
+        error: 'Conflict',
+        message: expect.stringMatching(/^Conflict: a record with the same .*studentId/),
+      });
+      // The first result stands.
+      expect((await ctx.server.app.db.testResult.findUniqueOrThrow({ where: { id: ctx.w.result } })).result).toBe(800);
     });
 
     test('only students enrolled as STUDENT in the course → else 400', async () => {
@@ -64,18 +70,21 @@ describe('test results', () => {
       for (const studentId of [ctx.w.outsider.id, ctx.w.teacher.id, ctx.w.otherTeacher.id, 2147483647]) {
         const res = await post(test, ctx.w.admin.headers, { result: 500, studentId });
         expect(res.statusCode).toBe(400);
-        expect(json(res).message).toMatch(/studentId/);
+        expect(json(res).message).toBe(`"studentId" ${studentId} is not a student of course ${ctx.w.course}`);
       }
       expect(await ctx.server.app.db.testResult.count({ where: { testId: test } })).toBe(0);
     });
 
     test('students and other teachers get 403; admins 201 (grader = admin)', async () => {
       const test = await makeTest(ctx.server, ctx.w.course);
-      expect((await post(test, ctx.w.student.headers, { result: 1000, studentId: ctx.w.student.id })).statusCode).toBe(403);
-      expect((await post(test, ctx.w.otherTeacher.headers, { result: 1000, studentId: ctx.w.student.id })).statusCode).toBe(403);
+      for (const caller of [ctx.w.student, ctx.w.otherTeacher]) {
+        const refused = await post(test, caller.headers, { result: 1000, studentId: ctx.w.student.id });
+        expect(refused.statusCode).toBe(403);
+        expect(json(refused).message).toBe('Not allowed: teachers of the course only');
+      }
       const res = await post(test, ctx.w.admin.headers, { result: 1000, studentId: ctx.w.student.id });
       expect(res.statusCode).toBe(201);
-      expect(json(res).graderId).toBe(ctx.w.admin.id);
+      expect(json(res)).toMatchObject({ graderId: ctx.w.admin.id, studentId: ctx.w.student.id, result: 1000, testId: test });
     });
 
     test.each([
@@ -92,7 +101,9 @@ describe('test results', () => {
     });
 
     test('unknown test 404, no token 401', async () => {
-      expect((await post(2147483647, ctx.w.student.headers, { result: 1, studentId: ctx.w.student.id })).statusCode).toBe(404);
+      const unknown = await post(2147483647, ctx.w.student.headers, { result: 1, studentId: ctx.w.student.id });
+      expect(unknown.statusCode).toBe(404);
+      expect(json(unknown).message).toBe('Test not found');
       expect((await post(ctx.w.test, undefined, { result: 1, studentId: ctx.w.student.id })).statusCode).toBe(401);
     });
   });
@@ -114,15 +125,15 @@ describe('test results', () => {
     });
 
     test('students get 403, admins 200, unknown test 404', async () => {
-      expect(
-        (await ctx.server.inject({ url: `/courses/tests/${ctx.w.test}/test-results`, headers: ctx.w.student.headers })).statusCode,
-      ).toBe(403);
-      expect((await ctx.server.inject({ url: `/courses/tests/${ctx.w.test}/test-results`, headers: ctx.w.admin.headers })).statusCode).toBe(
-        200,
-      );
-      expect((await ctx.server.inject({ url: '/courses/tests/2147483647/test-results', headers: ctx.w.admin.headers })).statusCode).toBe(
-        404,
-      );
+      const student = await ctx.server.inject({ url: `/courses/tests/${ctx.w.test}/test-results`, headers: ctx.w.student.headers });
+      expect(student.statusCode).toBe(403);
+      expect(json(student).message).toBe('Not allowed: teachers of the course only');
+      const admin = await ctx.server.inject({ url: `/courses/tests/${ctx.w.test}/test-results`, headers: ctx.w.admin.headers });
+      expect(admin.statusCode).toBe(200);
+      expect(json(admin)).toContainEqual(expect.objectContaining({ id: ctx.w.result, result: 800, studentId: ctx.w.student.id }));
+      const unknown = await ctx.server.inject({ url: '/courses/tests/2147483647/test-results', headers: ctx.w.admin.headers });
+      expect(unknown.statusCode).toBe(404);
+      expect(json(unknown).message).toBe('Test not found');
     });
   });
 
@@ -137,38 +148,50 @@ describe('test results', () => {
         payload: { result: 350 },
       });
       expect(res.statusCode).toBe(403);
-      expect(
-        (await ctx.server.inject({ method: 'DELETE', url: `/courses/tests/test-results/${id}`, headers: grader.headers })).statusCode,
-      ).toBe(403);
+      expect(json(res).message).toBe('Not allowed: teachers of the course only');
+      const del = await ctx.server.inject({ method: 'DELETE', url: `/courses/tests/test-results/${id}`, headers: grader.headers });
+      expect(del.statusCode).toBe(403);
+      expect(json(del).message).toBe('Not allowed: teachers of the course only');
     });
 
     test('a teacher of the course corrects and deletes; the student and other teachers get 403', async () => {
       const id = await makeResult(ctx.server, await makeTest(ctx.server, ctx.w.course), ctx.w.student.id, 300, null);
       const url = `/courses/tests/test-results/${id}`;
-      expect((await ctx.server.inject({ method: 'PUT', url, headers: ctx.w.student.headers, payload: { result: 1000 } })).statusCode).toBe(
-        403,
-      );
-      expect(
-        (await ctx.server.inject({ method: 'PUT', url, headers: ctx.w.otherTeacher.headers, payload: { result: 1000 } })).statusCode,
-      ).toBe(403);
-      expect((await ctx.server.inject({ method: 'DELETE', url, headers: ctx.w.student.headers })).statusCode).toBe(403);
-      expect((await ctx.server.inject({ method: 'PUT', url, headers: ctx.w.teacher.headers, payload: { result: 1001 } })).statusCode).toBe(
-        400,
-      );
-      expect((await ctx.server.inject({ method: 'PUT', url, headers: ctx.w.teacher.headers, payload: { result: 400 } })).statusCode).toBe(
-        200,
-      );
+      const refused = [
+        await ctx.server.inject({ method: 'PUT', url, headers: ctx.w.student.headers, payload: { result: 1000 } }),
+        await ctx.server.inject({ method: 'PUT', url, headers: ctx.w.otherTeacher.headers, payload: { result: 1000 } }),
+        await ctx.server.inject({ method: 'DELETE', url, headers: ctx.w.student.headers }),
+      ];
+      for (const res of refused) {
+        expect(res.statusCode).toBe(403);
+        expect(json(res).message).toBe('Not allowed: teachers of the course only');
+      }
+      const outOfRange = await ctx.server.inject({ method: 'PUT', url, headers: ctx.w.teacher.headers, payload: { result: 1001 } });
+      expect(outOfRange.statusCode).toBe(400);
+      expect(json(outOfRange).message).toMatch(/"result" must be less than or equal to 1000/);
+      const corrected = await ctx.server.inject({ method: 'PUT', url, headers: ctx.w.teacher.headers, payload: { result: 400 } });
+      expect(corrected.statusCode).toBe(200);
+      expect(json(corrected)).toMatchObject({ id, result: 400, studentId: ctx.w.student.id });
       expect((await ctx.server.inject({ method: 'DELETE', url, headers: ctx.w.teacher.headers })).statusCode).toBe(204);
       expect(await ctx.server.app.db.testResult.count({ where: { id } })).toBe(0);
-      expect((await ctx.server.inject({ method: 'DELETE', url, headers: ctx.w.admin.headers })).statusCode).toBe(404);
-      expect((await ctx.server.inject({ method: 'PUT', url, headers: ctx.w.admin.headers, payload: { result: 1 } })).statusCode).toBe(404);
+      const gone = [
+        await ctx.server.inject({ method: 'DELETE', url, headers: ctx.w.admin.headers }),
+        await ctx.server.inject({ method: 'PUT', url, headers: ctx.w.admin.headers, payload: { result: 1 } }),
+      ];
+      for (const res of gone) {
+        expect(res.statusCode).toBe(404);
+        expect(json(res).message).toBe('Test result not found');
+      }
     });
 
     test('bad ids → 400', async () => {
-      expect(
-        (await ctx.server.inject({ method: 'DELETE', url: '/courses/tests/test-results/2147483648', headers: ctx.w.admin.headers }))
-          .statusCode,
-      ).toBe(400);
+      const res = await ctx.server.inject({
+        method: 'DELETE',
+        url: '/courses/tests/test-results/2147483648',
+        headers: ctx.w.admin.headers,
+      });
+      expect(res.statusCode).toBe(400);
+      expect(json(res).message).toMatch(/"testResultId" must be less than or equal to 2147483647/);
     });
   });
 
@@ -180,13 +203,15 @@ describe('test results', () => {
       expect(body.length).toBeGreaterThanOrEqual(1);
       expect(body.every((r: { studentId: number }) => r.studentId === ctx.w.student.id)).toBe(true);
       expect(body).toContainEqual(expect.objectContaining({ id: ctx.w.result, result: 800, testId: ctx.w.test }));
-      expect((await ctx.server.inject({ url: `/users/${ctx.w.student.id}/test-results`, headers: ctx.w.teacher.headers })).statusCode).toBe(
-        403,
-      );
-      expect((await ctx.server.inject({ url: `/users/${ctx.w.student.id}/test-results`, headers: ctx.w.admin.headers })).statusCode).toBe(
-        200,
-      );
-      expect((await ctx.server.inject({ url: '/users/2147483647/test-results', headers: ctx.w.admin.headers })).statusCode).toBe(404);
+      const teacher = await ctx.server.inject({ url: `/users/${ctx.w.student.id}/test-results`, headers: ctx.w.teacher.headers });
+      expect(teacher.statusCode).toBe(403);
+      expect(json(teacher).message).toBe('Not allowed: only for yourself');
+      const admin = await ctx.server.inject({ url: `/users/${ctx.w.student.id}/test-results`, headers: ctx.w.admin.headers });
+      expect(admin.statusCode).toBe(200);
+      expect(json(admin)).toEqual(body);
+      const unknown = await ctx.server.inject({ url: '/users/2147483647/test-results', headers: ctx.w.admin.headers });
+      expect(unknown.statusCode).toBe(404);
+      expect(json(unknown).message).toBe('User not found');
       expect(
         (await ctx.server.inject({ url: `/users/${ctx.w.student.id}/test-results?take=1`, headers: ctx.w.student.headers })).payload,
       ).toMatch(/^\[\{[^\]]*\}\]$/);
