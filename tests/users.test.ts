@@ -38,25 +38,34 @@ describe('users', () => {
   });
 
   test('GET /users: admin only, paginated by id', async () => {
-    expect((await server.inject({ url: '/users', headers: alice.headers })).statusCode).toBe(403);
+    const refused = await server.inject({ url: '/users', headers: alice.headers });
+    expect(refused.statusCode).toBe(403);
+    expect(json(refused).message).toBe('Not allowed: admin only');
     const page = await server.inject({ url: '/users?take=2&skip=1', headers: admin.headers });
     expect(page.statusCode).toBe(200);
     const all = json(await server.inject({ url: '/users', headers: admin.headers }));
     expect(json(page)).toEqual(all.slice(1, 3));
     expect(all.map((user: { id: number }) => user.id)).toEqual([...all.map((user: { id: number }) => user.id)].sort((a, b) => a - b));
-    expect((await server.inject({ url: '/users?take=101', headers: admin.headers })).statusCode).toBe(400);
-    expect((await server.inject({ url: '/users?skip=-1', headers: admin.headers })).statusCode).toBe(400);
+    const tooMany = await server.inject({ url: '/users?take=101', headers: admin.headers });
+    expect(tooMany.statusCode).toBe(400);
+    expect(json(tooMany).message).toBe('"take" must be less than or equal to 100');
+    const negative = await server.inject({ url: '/users?skip=-1', headers: admin.headers });
+    expect(negative.statusCode).toBe(400);
+    expect(json(negative).message).toBe('"skip" must be greater than or equal to 0');
   });
 
   test('POST /users: admin creates (201), a duplicate email is 409, isAdmin is not accepted', async () => {
     const email = uniqueEmail('new');
     const payload = { email: email.toUpperCase(), firstName: 'Grace', lastName: 'Hopper', social: { github: 'grace' } };
-    expect((await server.inject({ method: 'POST', url: '/users', payload, headers: alice.headers })).statusCode).toBe(403);
+    const refused = await server.inject({ method: 'POST', url: '/users', payload, headers: alice.headers });
+    expect(refused.statusCode).toBe(403);
+    expect(json(refused).message).toBe('Not allowed: admin only');
     const created = await server.inject({ method: 'POST', url: '/users', payload, headers: admin.headers });
     expect(created.statusCode).toBe(201);
     expect(json(created)).toMatchObject({ email, firstName: 'Grace', social: { github: 'grace' }, isAdmin: false });
     const duplicate = await server.inject({ method: 'POST', url: '/users', payload: { email }, headers: admin.headers });
     expect(duplicate.statusCode).toBe(409);
+    expect(json(duplicate)).toMatchObject({ error: 'Conflict', message: 'Conflict: a record with the same email already exists' });
     const escalation = await server.inject({
       method: 'POST',
       url: '/users',
@@ -68,13 +77,21 @@ describe('users', () => {
   });
 
   test('GET /users/{id}: self or admin; 404 before 403; 400 for bad ids', async () => {
-    expect((await server.inject({ url: `/users/${alice.id}`, headers: alice.headers })).statusCode).toBe(200);
-    expect((await server.inject({ url: `/users/${alice.id}`, headers: admin.headers })).statusCode).toBe(200);
-    expect((await server.inject({ url: `/users/${bob.id}`, headers: alice.headers })).statusCode).toBe(403);
-    expect((await server.inject({ url: '/users/2147483647', headers: alice.headers })).statusCode).toBe(404);
+    for (const caller of [alice, admin]) {
+      const res = await server.inject({ url: `/users/${alice.id}`, headers: caller.headers });
+      expect(res.statusCode).toBe(200);
+      expect(json(res)).toMatchObject({ id: alice.id, email: alice.email, isAdmin: false });
+    }
+    const other = await server.inject({ url: `/users/${bob.id}`, headers: alice.headers });
+    expect(other.statusCode).toBe(403);
+    expect(json(other).message).toBe('Not allowed: only for yourself');
+    const unknown = await server.inject({ url: '/users/2147483647', headers: alice.headers });
+    expect(unknown.statusCode).toBe(404);
+    expect(json(unknown).message).toBe('User not found');
     for (const bad of ['2147483648', '0', '-1', 'abc', '1.5', '99999999999999999999']) {
       const res = await server.inject({ url: `/users/${bad}`, headers: alice.headers });
       expect({ bad, status: res.statusCode }).toEqual({ bad, status: 400 });
+      expect({ bad, message: json(res).message }).toEqual({ bad, message: expect.stringMatching(/^"userId" must be/) });
     }
     expect((await server.inject({ url: `/users/${alice.id}` })).statusCode).toBe(401);
   });
@@ -90,17 +107,25 @@ describe('users', () => {
     expect(json(res)).toMatchObject({ id: alice.id, firstName: 'Alice', social: { web: 'https://a.example' } });
     const taken = await server.inject({ method: 'PUT', url: `/users/${alice.id}`, payload: { email: bob.email }, headers: alice.headers });
     expect(taken.statusCode).toBe(409);
+    expect(json(taken).message).toBe('Conflict: another account has this email');
     const escalate = await server.inject({ method: 'PUT', url: `/users/${alice.id}`, payload: { isAdmin: true }, headers: alice.headers });
     expect(escalate.statusCode).toBe(400);
+    expect(json(escalate).message).toMatch(/"isAdmin" is not allowed/);
     expect(json(await server.inject({ url: '/profile', headers: alice.headers })).isAdmin).toBe(false);
-    expect(
-      (await server.inject({ method: 'PUT', url: `/users/${bob.id}`, payload: { firstName: 'x' }, headers: alice.headers })).statusCode,
-    ).toBe(403);
-    expect((await server.inject({ method: 'PUT', url: `/users/${alice.id}`, payload: {}, headers: alice.headers })).statusCode).toBe(400);
-    expect(
-      (await server.inject({ method: 'PUT', url: `/users/${alice.id}`, payload: { firstName: 'x'.repeat(101) }, headers: alice.headers }))
-        .statusCode,
-    ).toBe(400);
+    const other = await server.inject({ method: 'PUT', url: `/users/${bob.id}`, payload: { firstName: 'x' }, headers: alice.headers });
+    expect(other.statusCode).toBe(403);
+    expect(json(other).message).toBe('Not allowed: only for yourself');
+    const empty = await server.inject({ method: 'PUT', url: `/users/${alice.id}`, payload: {}, headers: alice.headers });
+    expect(empty.statusCode).toBe(400);
+    expect(json(empty).message).toMatch(/must have at least 1 key/);
+    const long = await server.inject({
+      method: 'PUT',
+      url: `/users/${alice.id}`,
+      payload: { firstName: 'x'.repeat(101) },
+      headers: alice.headers,
+    });
+    expect(long.statusCode).toBe(400);
+    expect(json(long).message).toBe('"firstName" length must be less than or equal to 100 characters long');
   });
 
   describe('DELETE /users/{id}', () => {
@@ -114,6 +139,7 @@ describe('users', () => {
     test('another user is 403 and nothing is deleted', async () => {
       const res = await server.inject({ method: 'DELETE', url: `/users/${world.student.id}`, headers: world.student2.headers });
       expect(res.statusCode).toBe(403);
+      expect(json(res).message).toBe('Not allowed: only for yourself');
       expect(await server.app.db.user.count({ where: { id: world.student.id } })).toBe(1);
     });
 
@@ -144,9 +170,9 @@ describe('users', () => {
     });
 
     test('a missing user is 404 (admin)', async () => {
-      expect((await server.inject({ method: 'DELETE', url: `/users/${world.teacher.id}`, headers: world.admin.headers })).statusCode).toBe(
-        404,
-      );
+      const res = await server.inject({ method: 'DELETE', url: `/users/${world.teacher.id}`, headers: world.admin.headers });
+      expect(res.statusCode).toBe(404);
+      expect(json(res).message).toBe('User not found');
     });
   });
 });
