@@ -29,12 +29,22 @@ describe('tests', () => {
 
     test('students and other teachers get 403, admins 201, unknown course 404', async () => {
       const url = `/courses/${ctx.w.course}/tests`;
-      expect((await ctx.server.inject({ method: 'POST', url, headers: ctx.w.student.headers, payload })).statusCode).toBe(403);
-      expect((await ctx.server.inject({ method: 'POST', url, headers: ctx.w.otherTeacher.headers, payload })).statusCode).toBe(403);
-      expect((await ctx.server.inject({ method: 'POST', url, headers: ctx.w.admin.headers, payload })).statusCode).toBe(201);
-      expect(
-        (await ctx.server.inject({ method: 'POST', url: '/courses/2147483647/tests', headers: ctx.w.student.headers, payload })).statusCode,
-      ).toBe(404);
+      for (const caller of [ctx.w.student, ctx.w.otherTeacher]) {
+        const res = await ctx.server.inject({ method: 'POST', url, headers: caller.headers, payload });
+        expect(res.statusCode).toBe(403);
+        expect(json(res).message).toBe('Not allowed: teachers of the course only');
+      }
+      const admin = await ctx.server.inject({ method: 'POST', url, headers: ctx.w.admin.headers, payload });
+      expect(admin.statusCode).toBe(201);
+      expect(json(admin)).toMatchObject({ name: 'Final', date: payload.date, courseId: ctx.w.course });
+      const unknown = await ctx.server.inject({
+        method: 'POST',
+        url: '/courses/2147483647/tests',
+        headers: ctx.w.student.headers,
+        payload,
+      });
+      expect(unknown.statusCode).toBe(404);
+      expect(json(unknown).message).toBe('Course not found');
       expect((await ctx.server.inject({ method: 'POST', url, payload })).statusCode).toBe(401);
     });
 
@@ -64,9 +74,15 @@ describe('tests', () => {
     });
 
     test('404, 400, 401', async () => {
-      expect((await ctx.server.inject({ url: '/courses/tests/2147483647', headers: ctx.w.outsider.headers })).statusCode).toBe(404);
-      expect((await ctx.server.inject({ url: '/courses/tests/2147483648', headers: ctx.w.outsider.headers })).statusCode).toBe(400);
-      expect((await ctx.server.inject({ url: '/courses/tests/0', headers: ctx.w.outsider.headers })).statusCode).toBe(400);
+      const unknown = await ctx.server.inject({ url: '/courses/tests/2147483647', headers: ctx.w.outsider.headers });
+      expect(unknown.statusCode).toBe(404);
+      expect(json(unknown).message).toBe('Test not found');
+      const tooLarge = await ctx.server.inject({ url: '/courses/tests/2147483648', headers: ctx.w.outsider.headers });
+      expect(tooLarge.statusCode).toBe(400);
+      expect(json(tooLarge).message).toBe('"testId" must be less than or equal to 2147483647');
+      const zero = await ctx.server.inject({ url: '/courses/tests/0', headers: ctx.w.outsider.headers });
+      expect(zero.statusCode).toBe(400);
+      expect(json(zero).message).toBe('"testId" must be greater than or equal to 1');
       expect((await ctx.server.inject({ url: `/courses/tests/${ctx.w.test}` })).statusCode).toBe(401);
     });
   });
@@ -86,23 +102,22 @@ describe('tests', () => {
 
     test('a teacher of another course gets 403; empty update 400; unknown 404', async () => {
       const url = `/courses/tests/${ctx.w.test}`;
-      expect(
-        (await ctx.server.inject({ method: 'PUT', url, headers: ctx.w.otherTeacher.headers, payload: { name: 'x' } })).statusCode,
-      ).toBe(403);
-      expect((await ctx.server.inject({ method: 'PUT', url, headers: ctx.w.student.headers, payload: { name: 'x' } })).statusCode).toBe(
-        403,
-      );
-      expect((await ctx.server.inject({ method: 'PUT', url, headers: ctx.w.teacher.headers, payload: {} })).statusCode).toBe(400);
-      expect(
-        (
-          await ctx.server.inject({
-            method: 'PUT',
-            url: '/courses/tests/2147483647',
-            headers: ctx.w.student.headers,
-            payload: { name: 'x' },
-          })
-        ).statusCode,
-      ).toBe(404);
+      for (const caller of [ctx.w.otherTeacher, ctx.w.student]) {
+        const res = await ctx.server.inject({ method: 'PUT', url, headers: caller.headers, payload: { name: 'x' } });
+        expect(res.statusCode).toBe(403);
+        expect(json(res).message).toBe('Not allowed: teachers of the course only');
+      }
+      const empty = await ctx.server.inject({ method: 'PUT', url, headers: ctx.w.teacher.headers, payload: {} });
+      expect(empty.statusCode).toBe(400);
+      expect(json(empty).message).toMatch(/must have at least 1 key/);
+      const unknown = await ctx.server.inject({
+        method: 'PUT',
+        url: '/courses/tests/2147483647',
+        headers: ctx.w.student.headers,
+        payload: { name: 'x' },
+      });
+      expect(unknown.statusCode).toBe(404);
+      expect(json(unknown).message).toBe('Test not found');
       expect(json(await ctx.server.inject({ url, headers: ctx.w.student.headers })).name).toBe('Midterm');
     });
   });
@@ -111,16 +126,19 @@ describe('tests', () => {
     test('the teacher deletes a test and its results', async () => {
       const test = await makeTest(ctx.server, ctx.w.course, 'Gone');
       await makeResult(ctx.server, test, ctx.w.student.id, 500, ctx.w.teacher.id);
-      expect(
-        (await ctx.server.inject({ method: 'DELETE', url: `/courses/tests/${test}`, headers: ctx.w.student.headers })).statusCode,
-      ).toBe(403);
+      const refused = await ctx.server.inject({ method: 'DELETE', url: `/courses/tests/${test}`, headers: ctx.w.student.headers });
+      expect(refused.statusCode).toBe(403);
+      expect(json(refused).message).toBe('Not allowed: teachers of the course only');
       const res = await ctx.server.inject({ method: 'DELETE', url: `/courses/tests/${test}`, headers: ctx.w.teacher.headers });
       expect(res.statusCode).toBe(204);
       expect(await ctx.server.app.db.testResult.count({ where: { testId: test } })).toBe(0);
-      expect((await ctx.server.inject({ url: `/courses/tests/${test}`, headers: ctx.w.student.headers })).statusCode).toBe(404);
-      expect((await ctx.server.inject({ method: 'DELETE', url: `/courses/tests/${test}`, headers: ctx.w.admin.headers })).statusCode).toBe(
-        404,
-      );
+      for (const gone of [
+        await ctx.server.inject({ url: `/courses/tests/${test}`, headers: ctx.w.student.headers }),
+        await ctx.server.inject({ method: 'DELETE', url: `/courses/tests/${test}`, headers: ctx.w.admin.headers }),
+      ]) {
+        expect(gone.statusCode).toBe(404);
+        expect(json(gone).message).toBe('Test not found');
+      }
     });
   });
 });
