@@ -21,8 +21,11 @@ describe('result history', () => {
       }),
     );
     const url = `/courses/tests/test-results/${created.id}`;
-    expect((await ctx.server.inject({ method: 'PUT', url, headers: admin.headers, payload: { result: 750 } })).statusCode).toBe(200);
-    expect((await ctx.server.inject({ method: 'PUT', url, headers: teacher.headers, payload: { result: 750 } })).statusCode).toBe(200);
+    for (const caller of [admin, teacher]) {
+      const put = await ctx.server.inject({ method: 'PUT', url, headers: caller.headers, payload: { result: 750 } });
+      expect(put.statusCode).toBe(200);
+      expect(json(put)).toMatchObject({ id: created.id, result: 750, studentId: student.id });
+    }
     expect((await ctx.server.inject({ method: 'DELETE', url, headers: teacher.headers })).statusCode).toBe(204);
 
     const res = await history(test);
@@ -48,7 +51,9 @@ describe('result history', () => {
         payload: { result: 1, studentId: ctx.w.student.id },
       });
     expect((await post()).statusCode).toBe(201);
-    expect((await post()).statusCode).toBe(409);
+    const duplicate = await post();
+    expect(duplicate.statusCode).toBe(409);
+    expect(json(duplicate).message).toMatch(/^Conflict: a record with the same .*studentId/);
     expect(json(await history(test))).toHaveLength(1);
   });
 
@@ -114,12 +119,27 @@ describe('result history', () => {
 
   test('teachers of the course and admins only; 400 → 404 → 403', async () => {
     expect((await ctx.server.inject({ url: `/courses/tests/${ctx.w.test}/test-results/history` })).statusCode).toBe(401);
-    expect((await history(ctx.w.test, '', ctx.w.admin.headers)).statusCode).toBe(200);
-    for (const query of ['?studentId=0', '?studentId=abc', '?take=101', '?skip=-1', '?other=1']) {
-      expect((await history(ctx.w.test, query)).statusCode).toBe(400);
+    const admin = await history(ctx.w.test, '', ctx.w.admin.headers);
+    expect(admin.statusCode).toBe(200);
+    expect(json(admin)).toEqual(json(await history(ctx.w.test)));
+    for (const [query, problem] of [
+      ['?studentId=0', /"studentId" must be greater than or equal to 1/],
+      ['?studentId=abc', /"studentId" must be a number/],
+      ['?take=101', /"take" must be less than or equal to 100/],
+      ['?skip=-1', /"skip" must be greater than or equal to 0/],
+      ['?other=1', /"other" is not allowed/],
+    ] as const) {
+      const res = await history(ctx.w.test, query);
+      expect(res.statusCode).toBe(400);
+      expect(json(res).message).toMatch(problem);
     }
-    expect((await history(2147483647, '', ctx.w.student.headers)).statusCode).toBe(404);
-    expect((await history(ctx.w.test, '', ctx.w.student.headers)).statusCode).toBe(403);
-    expect((await history(ctx.w.test, '', ctx.w.otherTeacher.headers)).statusCode).toBe(403);
+    const unknown = await history(2147483647, '', ctx.w.student.headers);
+    expect(unknown.statusCode).toBe(404);
+    expect(json(unknown).message).toBe('Test not found');
+    for (const caller of [ctx.w.student, ctx.w.otherTeacher]) {
+      const res = await history(ctx.w.test, '', caller.headers);
+      expect(res.statusCode).toBe(403);
+      expect(json(res).message).toBe('Not allowed: teachers of the course only');
+    }
   });
 });
