@@ -26,28 +26,48 @@ describe('feedback', () => {
   });
 
   test('only enrolled STUDENTs may post: outsiders, teachers, students of other courses get 403', async () => {
-    expect((await post(ctx.w.course, ctx.w.outsider.headers, { feedback: 'x' })).statusCode).toBe(403);
-    expect((await post(ctx.w.course, ctx.w.teacher.headers, { feedback: 'x' })).statusCode).toBe(403);
-    expect((await post(ctx.w.otherCourse, ctx.w.student.headers, { feedback: 'x' })).statusCode).toBe(403);
+    for (const res of [
+      await post(ctx.w.course, ctx.w.outsider.headers, { feedback: 'x' }),
+      await post(ctx.w.course, ctx.w.teacher.headers, { feedback: 'x' }),
+      await post(ctx.w.otherCourse, ctx.w.student.headers, { feedback: 'x' }),
+    ]) {
+      expect(res.statusCode).toBe(403);
+      expect(json(res).message).toBe('Not allowed: students of the course only');
+    }
     expect(await ctx.server.app.db.courseFeedback.count({ where: { feedback: 'x' } })).toBe(0);
   });
 
   test('validation 400, unknown course 404, no token 401', async () => {
-    expect((await post(ctx.w.course, ctx.w.student.headers, {})).statusCode).toBe(400);
-    expect((await post(ctx.w.course, ctx.w.student.headers, { feedback: '' })).statusCode).toBe(400);
-    expect((await post(ctx.w.course, ctx.w.student.headers, { feedback: 'x'.repeat(5001) })).statusCode).toBe(400);
-    expect((await post(ctx.w.course, ctx.w.student.headers, { feedback: 'ok', studentId: ctx.w.outsider.id })).statusCode).toBe(400);
-    expect((await post(2147483647, ctx.w.student.headers, { feedback: 'ok' })).statusCode).toBe(404);
+    for (const [payload, problem] of [
+      [{}, /"feedback" is required/],
+      [{ feedback: '' }, /"feedback" is not allowed to be empty/],
+      [{ feedback: 'x'.repeat(5001) }, /"feedback" length must be less than or equal to 5000/],
+      [{ feedback: 'ok', studentId: ctx.w.outsider.id }, /"studentId" is not allowed/],
+    ] as const) {
+      const res = await post(ctx.w.course, ctx.w.student.headers, payload);
+      expect(res.statusCode).toBe(400);
+      expect(json(res).message).toMatch(problem);
+    }
+    const unknown = await post(2147483647, ctx.w.student.headers, { feedback: 'ok' });
+    expect(unknown.statusCode).toBe(404);
+    expect(json(unknown).message).toBe('Course not found');
     expect((await post(ctx.w.course, undefined, { feedback: 'ok' })).statusCode).toBe(401);
   });
 
   test('reading: students and other teachers 403, admins 200, unknown course 404', async () => {
-    expect((await ctx.server.inject({ url: `/courses/${ctx.w.course}/feedback`, headers: ctx.w.student.headers })).statusCode).toBe(403);
-    expect((await ctx.server.inject({ url: `/courses/${ctx.w.course}/feedback`, headers: ctx.w.otherTeacher.headers })).statusCode).toBe(
-      403,
-    );
-    expect((await ctx.server.inject({ url: `/courses/${ctx.w.course}/feedback`, headers: ctx.w.admin.headers })).statusCode).toBe(200);
-    expect((await ctx.server.inject({ url: '/courses/2147483647/feedback', headers: ctx.w.admin.headers })).statusCode).toBe(404);
-    expect((await ctx.server.inject({ url: '/courses/abc/feedback', headers: ctx.w.admin.headers })).statusCode).toBe(400);
+    for (const caller of [ctx.w.student, ctx.w.otherTeacher]) {
+      const res = await ctx.server.inject({ url: `/courses/${ctx.w.course}/feedback`, headers: caller.headers });
+      expect(res.statusCode).toBe(403);
+      expect(json(res).message).toBe('Not allowed: teachers of the course only');
+    }
+    const admin = await ctx.server.inject({ url: `/courses/${ctx.w.course}/feedback`, headers: ctx.w.admin.headers });
+    expect(admin.statusCode).toBe(200);
+    expect(json(admin)).toContainEqual(expect.objectContaining({ feedback: 'Clear and fun', studentId: ctx.w.student.id }));
+    const unknown = await ctx.server.inject({ url: '/courses/2147483647/feedback', headers: ctx.w.admin.headers });
+    expect(unknown.statusCode).toBe(404);
+    expect(json(unknown).message).toBe('Course not found');
+    const badId = await ctx.server.inject({ url: '/courses/abc/feedback', headers: ctx.w.admin.headers });
+    expect(badId.statusCode).toBe(400);
+    expect(json(badId).message).toBe('"courseId" must be a number');
   });
 });
