@@ -59,14 +59,20 @@ describe('email change with proof of ownership', () => {
     expect((await ctx.server.inject({ url: '/profile', headers: { authorization: otherSession } })).statusCode).toBe(200);
 
     const next = uniqueEmail('moved');
-    expect((await put(user, { email: next })).statusCode).toBe(200);
+    const pending = await put(user, { email: next });
+    expect(pending.statusCode).toBe(200);
+    expect(json(pending)).toMatchObject({ id: user.id, email: user.email, pendingEmail: next });
     const res = await confirm(user, ctx.sendgrid.lastToken(next));
     expect(res.statusCode).toBe(200);
     expect(json(res)).toMatchObject({ id: user.id, email: next, pendingEmail: null });
     expect(await emailOf(user)).toBe(next);
 
-    expect((await ctx.server.inject({ url: '/profile', headers: { authorization: otherSession } })).statusCode).toBe(401);
-    expect((await ctx.server.inject({ url: '/profile', headers: user.headers })).statusCode).toBe(200);
+    const revoked = await ctx.server.inject({ url: '/profile', headers: { authorization: otherSession } });
+    expect(revoked.statusCode).toBe(401);
+    expect(json(revoked).message).toBe('Invalid credentials');
+    const kept = await ctx.server.inject({ url: '/profile', headers: user.headers });
+    expect(kept.statusCode).toBe(200);
+    expect(json(kept)).toMatchObject({ id: user.id, email: next });
     // The new address logs in to the same account.
     const fresh = await loginAs(next);
     expect(json(await ctx.server.inject({ url: '/profile', headers: { authorization: fresh } })).id).toBe(user.id);
@@ -77,32 +83,46 @@ describe('email change with proof of ownership', () => {
     const first = uniqueEmail('spent');
     await put(user, { email: first });
     const token = ctx.sendgrid.lastToken(first);
-    expect((await confirm(user, wrongFor(token))).statusCode).toBe(401);
-    expect((await confirm(user, token)).statusCode).toBe(200);
-    expect((await confirm(user, token)).statusCode).toBe(401);
+    const refused: Array<{ statusCode: number; payload: string }> = [];
+    refused.push(await confirm(user, wrongFor(token)));
+    const confirmed = await confirm(user, token);
+    expect(confirmed.statusCode).toBe(200);
+    expect(json(confirmed)).toMatchObject({ id: user.id, email: first, pendingEmail: null });
+    refused.push(await confirm(user, token));
 
     const second = uniqueEmail('guessed');
     await put(user, { email: second });
     const secondToken = ctx.sendgrid.lastToken(second);
     for (let attempt = 0; attempt < 5; attempt += 1) {
-      expect((await confirm(user, wrongFor(secondToken))).statusCode).toBe(401);
+      refused.push(await confirm(user, wrongFor(secondToken)));
     }
-    expect((await confirm(user, secondToken)).statusCode).toBe(401);
+    refused.push(await confirm(user, secondToken));
     expect(await emailOf(user)).toBe(first);
 
     const third = uniqueEmail('late');
     await put(user, { email: third });
     const late = ctx.sendgrid.lastToken(third);
-    expect((await withClockAhead(11 * 60_000, () => confirm(user, late))).statusCode).toBe(401);
+    refused.push(await withClockAhead(11 * 60_000, () => confirm(user, late)));
     expect(await emailOf(user)).toBe(first);
+    expect(refused).toHaveLength(9);
+    for (const res of refused) {
+      expect(res.statusCode).toBe(401);
+      expect(json(res)).toMatchObject({ error: 'Unauthorized', message: 'Invalid or expired email token' });
+    }
   });
 
   test('404 when nothing is pending; 403 for another user; 400 for a malformed token', async () => {
     const [user, other] = await Promise.all([createUser(ctx.server), createUser(ctx.server)]);
-    expect((await confirm(user, '12345678')).statusCode).toBe(404);
+    const nothingPending = await confirm(user, '12345678');
+    expect(nothingPending.statusCode).toBe(404);
+    expect(json(nothingPending).message).toBe('No email change is pending for this user');
     await put(user, { email: uniqueEmail('mine') });
-    expect((await confirm(user, '12345678', other)).statusCode).toBe(403);
-    expect((await confirm(user, '1234')).statusCode).toBe(400);
+    const otherUser = await confirm(user, '12345678', other);
+    expect(otherUser.statusCode).toBe(403);
+    expect(json(otherUser).message).toBe('Not allowed: only for yourself');
+    const malformed = await confirm(user, '1234');
+    expect(malformed.statusCode).toBe(400);
+    expect(json(malformed).message).toMatch(/"emailToken"/);
   });
 
   test('an address another account has: 409 at once, nothing changes', async () => {
@@ -110,6 +130,7 @@ describe('email change with proof of ownership', () => {
     const sent = ctx.sendgrid.sent.length;
     const res = await put(user, { email: other.email.toUpperCase(), firstName: 'Nope' });
     expect(res.statusCode).toBe(409);
+    expect(json(res).message).toBe('Conflict: another account has this email');
     expect(ctx.sendgrid.sent.length).toBe(sent);
     const row = await ctx.server.app.db.user.findUniqueOrThrow({ where: { id: user.id }, select: { email: true, firstName: true } });
     expect(row).toEqual({ email: user.email, firstName: 'Test' });
@@ -121,7 +142,9 @@ describe('email change with proof of ownership', () => {
     await put(user, { email: next });
     const token = ctx.sendgrid.lastToken(next);
     await createUser(ctx.server, { email: next });
-    expect((await confirm(user, token)).statusCode).toBe(409);
+    const res = await confirm(user, token);
+    expect(res.statusCode).toBe(409);
+    expect(json(res).message).toMatch(/^Conflict: /);
     expect(await emailOf(user)).toBe(user.email);
   });
 
@@ -130,10 +153,13 @@ describe('email change with proof of ownership', () => {
     ctx.sendgrid.mode = 'error';
     const res = await put(user, { email: uniqueEmail('unsent'), firstName: 'Unsent' });
     expect(res.statusCode).toBe(503);
+    expect(json(res).message).toBe('The confirmation email could not be sent, please retry shortly');
     const row = await ctx.server.app.db.user.findUniqueOrThrow({ where: { id: user.id }, select: { firstName: true } });
     expect(row.firstName).toBe('Test');
     expect(json(await ctx.server.inject({ url: '/profile', headers: user.headers })).pendingEmail).toBeNull();
-    expect((await confirm(user, '12345678')).statusCode).toBe(404);
+    const nothingPending = await confirm(user, '12345678');
+    expect(nothingPending.statusCode).toBe(404);
+    expect(json(nothingPending).message).toBe('No email change is pending for this user');
   });
 
   test('at most 5 confirmation mails per user per 15 minutes (each goes to an address the user typed)', async () => {
@@ -144,10 +170,13 @@ describe('email change with proof of ownership', () => {
     const sent = ctx.sendgrid.sent.length;
     const res = await put(user, { email: uniqueEmail('spam') });
     expect(res.statusCode).toBe(429);
+    expect(json(res).message).toBe('Too many attempts, please retry later');
     expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
     expect(ctx.sendgrid.sent.length).toBe(sent);
     // Other fields alone still change.
-    expect((await put(user, { firstName: 'Still' })).statusCode).toBe(200);
+    const other = await put(user, { firstName: 'Still' });
+    expect(other.statusCode).toBe(200);
+    expect(json(other)).toMatchObject({ id: user.id, firstName: 'Still', email: user.email });
   });
 
   test('admins change emails directly (no mail, no pending)', async () => {
@@ -173,6 +202,8 @@ describe('email change with proof of ownership', () => {
 
     const attackerView = json(await ctx.server.inject({ url: '/profile', headers: attacker.headers }));
     expect(attackerView).toMatchObject({ id: attacker.id, email: attacker.email, isAdmin: false });
-    expect((await ctx.server.inject({ url: '/users', headers: attacker.headers })).statusCode).toBe(403);
+    const users = await ctx.server.inject({ url: '/users', headers: attacker.headers });
+    expect(users.statusCode).toBe(403);
+    expect(json(users).message).toBe('Not allowed: admin only');
   });
 });
