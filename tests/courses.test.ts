@@ -47,9 +47,16 @@ describe('courses', () => {
       expect(ids[0]).toBeLessThan(ids[1]);
     });
 
-    test.each(['take=0', 'take=101', 'skip=-1', 'take=abc', 'unknown=1'])('rejects ?%s with 400', async (query) => {
+    test.each([
+      ['take=0', '"take" must be greater than or equal to 1'],
+      ['take=101', '"take" must be less than or equal to 100'],
+      ['skip=-1', '"skip" must be greater than or equal to 0'],
+      ['take=abc', '"take" must be a number'],
+      ['unknown=1', '"unknown" is not allowed'],
+    ])('rejects ?%s with 400', async (query, message) => {
       const res = await ctx.server.inject({ url: `/courses?${query}`, headers: ctx.w.student.headers });
       expect(res.statusCode).toBe(400);
+      expect(json(res)).toMatchObject({ error: 'Bad Request', message });
     });
 
     test('needs a token', async () => {
@@ -67,7 +74,7 @@ describe('courses', () => {
     test('404 for an unknown course', async () => {
       const res = await ctx.server.inject({ url: '/courses/2147483647', headers: ctx.w.student.headers });
       expect(res.statusCode).toBe(404);
-      expect(json(res)).toMatchObject({ statusCode: 404, error: 'Not Found' });
+      expect(json(res)).toMatchObject({ statusCode: 404, error: 'Not Found', message: 'Course not found' });
     });
 
     test.each(['2147483648', '0', '-1', 'abc', '1.5', '99999999999999999999'])('400 for the id %s (never a 500)', async (id) => {
@@ -101,6 +108,7 @@ describe('courses', () => {
         payload: { name: 'Chem' },
       });
       expect(put.statusCode).toBe(200);
+      expect(json(put)).toMatchObject({ id: course.id, name: 'Chem', courseDetails: 'Atoms' });
     });
 
     test.each([
@@ -130,23 +138,25 @@ describe('courses', () => {
 
     test('a student of the course gets 403, an admin 200', async () => {
       const payload = { name: 'Algebra' };
-      expect(
-        (await ctx.server.inject({ method: 'PUT', url: `/courses/${ctx.w.course}`, headers: ctx.w.student.headers, payload })).statusCode,
-      ).toBe(403);
-      expect(
-        (await ctx.server.inject({ method: 'PUT', url: `/courses/${ctx.w.course}`, headers: ctx.w.otherTeacher.headers, payload }))
-          .statusCode,
-      ).toBe(403);
-      expect(
-        (await ctx.server.inject({ method: 'PUT', url: `/courses/${ctx.w.course}`, headers: ctx.w.admin.headers, payload })).statusCode,
-      ).toBe(200);
+      for (const caller of [ctx.w.student, ctx.w.otherTeacher]) {
+        const res = await ctx.server.inject({ method: 'PUT', url: `/courses/${ctx.w.course}`, headers: caller.headers, payload });
+        expect(res.statusCode).toBe(403);
+        expect(json(res).message).toBe('Not allowed: teachers of the course only');
+      }
+      const admin = await ctx.server.inject({ method: 'PUT', url: `/courses/${ctx.w.course}`, headers: ctx.w.admin.headers, payload });
+      expect(admin.statusCode).toBe(200);
+      expect(json(admin)).toMatchObject({ id: ctx.w.course, name: 'Algebra', tests: [{ id: ctx.w.test }] });
     });
 
     test('an empty update is a 400, an unknown course a 404 (before 403)', async () => {
-      expect(
-        (await ctx.server.inject({ method: 'PUT', url: `/courses/${ctx.w.course}`, headers: ctx.w.teacher.headers, payload: {} }))
-          .statusCode,
-      ).toBe(400);
+      const empty = await ctx.server.inject({
+        method: 'PUT',
+        url: `/courses/${ctx.w.course}`,
+        headers: ctx.w.teacher.headers,
+        payload: {},
+      });
+      expect(empty.statusCode).toBe(400);
+      expect(json(empty).message).toMatch(/must have at least 1 key/);
       const missing = await ctx.server.inject({
         method: 'PUT',
         url: '/courses/2147483600',
@@ -154,6 +164,7 @@ describe('courses', () => {
         payload: { name: 'x' },
       });
       expect(missing.statusCode).toBe(404);
+      expect(json(missing).message).toBe('Course not found');
     });
   });
 
@@ -185,12 +196,14 @@ describe('courses', () => {
 
       const again = await ctx.server.inject({ method: 'DELETE', url: `/courses/${course}`, headers: teacher.headers });
       expect(again.statusCode).toBe(404);
+      expect(json(again).message).toBe('Course not found');
     });
 
     test('others get 403 and the course stays', async () => {
       const course = await makeCourse(ctx.server, teacher, 'Kept');
       const res = await ctx.server.inject({ method: 'DELETE', url: `/courses/${course}`, headers: ctx.w.teacher.headers });
       expect(res.statusCode).toBe(403);
+      expect(json(res).message).toBe('Not allowed: teachers of the course only');
       expect(await ctx.server.app.db.course.count({ where: { id: course } })).toBe(1);
     });
   });
