@@ -42,15 +42,13 @@ describe('defect 5: a grader keeps rights over a result only while teaching its 
     await enroll(ctx.server, student.id, course);
     const test = await makeTest(ctx.server, course);
     const resultId = await makeResult(ctx.server, test, student.id, 700, teacher.id);
+    const url = `/courses/tests/test-results/${resultId}`;
+    const putResult = (result: number) => ctx.server.inject({ method: 'PUT', url, payload: { result }, headers: teacher.headers });
 
     // While teaching: allowed.
-    const before = await ctx.server.inject({
-      method: 'PUT',
-      url: `/courses/tests/test-results/${resultId}`,
-      payload: { result: 710 },
-      headers: teacher.headers,
-    });
+    const before = await putResult(710);
     expect(before.statusCode).toBe(200);
+    expect(json(before)).toMatchObject({ id: resultId, result: 710, studentId: student.id });
 
     // The colleague removes them from the course (through the API, so the credentials cache is evicted).
     const removed = await ctx.server.inject({
@@ -60,15 +58,12 @@ describe('defect 5: a grader keeps rights over a result only while teaching its 
     });
     expect(removed.statusCode).toBe(204);
 
-    const put = await ctx.server.inject({
-      method: 'PUT',
-      url: `/courses/tests/test-results/${resultId}`,
-      payload: { result: 0 },
-      headers: teacher.headers,
-    });
+    const put = await putResult(0);
     expect(put.statusCode).toBe(403);
-    const del = await ctx.server.inject({ method: 'DELETE', url: `/courses/tests/test-results/${resultId}`, headers: teacher.headers });
+    expect(json(put).message).toBe('Not allowed: teachers of the course only');
+    const del = await ctx.server.inject({ method: 'DELETE', url, headers: teacher.headers });
     expect(del.statusCode).toBe(403);
+    expect(json(del).message).toBe('Not allowed: teachers of the course only');
     const row = await ctx.server.app.db.testResult.findUnique({ where: { id: resultId }, select: { result: true } });
     expect(row?.result).toBe(710);
   });
@@ -88,8 +83,11 @@ describe('defect 6: the JWT is read from the Authorization header only', () => {
   test('a valid JWT in ?token= is ignored (401) and never reaches the log', async () => {
     const res = await server.inject({ url: `/profile?token=${user.jwt}` });
     expect(res.statusCode).toBe(401);
+    expect(json(res)).toMatchObject({ error: 'Unauthorized', message: 'Missing authentication' });
     // A list route with its own query validation: still 401 first, the token is not used.
-    expect((await server.inject({ url: `/courses?token=${user.jwt}` })).statusCode).toBe(401);
+    const list = await server.inject({ url: `/courses?token=${user.jwt}` });
+    expect(list.statusCode).toBe(401);
+    expect(json(list)).toMatchObject({ error: 'Unauthorized', message: 'Missing authentication' });
     expect(lines.length).toBeGreaterThan(0);
     expect(lines.join('')).not.toContain(user.jwt);
   });
@@ -97,11 +95,14 @@ describe('defect 6: the JWT is read from the Authorization header only', () => {
   test('a valid JWT in Cookie: token= is ignored (401)', async () => {
     const res = await server.inject({ url: '/profile', headers: { cookie: `token=${user.jwt}` } });
     expect(res.statusCode).toBe(401);
+    expect(json(res)).toMatchObject({ error: 'Unauthorized', message: 'Missing authentication' });
     expect(lines.join('')).not.toContain(user.jwt);
   });
 
   test('the header still works', async () => {
-    expect((await server.inject({ url: '/profile', headers: user.headers })).statusCode).toBe(200);
+    const res = await server.inject({ url: '/profile', headers: user.headers });
+    expect(res.statusCode).toBe(200);
+    expect(json(res)).toMatchObject({ id: user.id, email: user.email });
   });
 });
 
@@ -281,7 +282,7 @@ describe('defect 2: per-user limit on writes for or about others; who may create
     const limited = await createCourse(harvester);
     expect(limited.statusCode).toBe(429);
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
-    expect(json(limited)).toMatchObject({ statusCode: 429, error: 'Too Many Requests' });
+    expect(json(limited)).toMatchObject({ statusCode: 429, error: 'Too Many Requests', message: 'Too many attempts, please retry later' });
 
     // The same budget: enrolling someone else, adding a test.
     const enrollOther = await ctx.server.inject({
@@ -291,6 +292,7 @@ describe('defect 2: per-user limit on writes for or about others; who may create
       headers: harvester.headers,
     });
     expect(enrollOther.statusCode).toBe(429);
+    expect(json(enrollOther).message).toBe('Too many attempts, please retry later');
     const addTest = await ctx.server.inject({
       method: 'POST',
       url: `/courses/${courseId}/tests`,
@@ -298,6 +300,7 @@ describe('defect 2: per-user limit on writes for or about others; who may create
       headers: harvester.headers,
     });
     expect(addTest.statusCode).toBe(429);
+    expect(json(addTest).message).toBe('Too many attempts, please retry later');
     // Bulk grading too (the limit is its first step, before the test is even looked up).
     const bulk = await ctx.server.inject({
       method: 'PUT',
@@ -306,9 +309,12 @@ describe('defect 2: per-user limit on writes for or about others; who may create
       headers: harvester.headers,
     });
     expect(bulk.statusCode).toBe(429);
+    expect(json(bulk).message).toBe('Too many attempts, please retry later');
 
     // Reads and enrolling yourself do not count; another user has their own budget.
-    expect((await ctx.server.inject({ url: `/courses/${courseId}`, headers: harvester.headers })).statusCode).toBe(200);
+    const read = await ctx.server.inject({ url: `/courses/${courseId}`, headers: harvester.headers });
+    expect(read.statusCode).toBe(200);
+    expect(json(read)).toMatchObject({ id: courseId, name: 'Harvest' });
     const other = await makeCourse(ctx.server, victim);
     const enrollSelf = await ctx.server.inject({
       method: 'POST',
@@ -317,15 +323,22 @@ describe('defect 2: per-user limit on writes for or about others; who may create
       headers: harvester.headers,
     });
     expect(enrollSelf.statusCode).toBe(201);
-    expect((await createCourse(victim)).statusCode).toBe(201);
+    expect(json(enrollSelf)).toMatchObject({ userId: harvester.id, courseId: other, role: 'STUDENT' });
+    const victimCourse = await createCourse(victim);
+    expect(victimCourse.statusCode).toBe(201);
+    expect(json(victimCourse)).toMatchObject({ name: 'Harvest', courseDetails: 'x' });
   }, 60_000);
 
   test('COURSE_CREATORS=admins: only admins create courses', async () => {
     const restricted = await createTestServer({ COURSE_CREATORS: 'admins' });
     try {
       const [user, admin] = await Promise.all([createUser(restricted), createUser(restricted, { isAdmin: true })]);
-      expect((await createCourse(user, restricted)).statusCode).toBe(403);
-      expect((await createCourse(admin, restricted)).statusCode).toBe(201);
+      const refused = await createCourse(user, restricted);
+      expect(refused.statusCode).toBe(403);
+      expect(json(refused).message).toBe('Not allowed: only admins create courses here (COURSE_CREATORS=admins)');
+      const created = await createCourse(admin, restricted);
+      expect(created.statusCode).toBe(201);
+      expect(json(created)).toMatchObject({ name: 'Harvest', courseDetails: 'x' });
     } finally {
       await restricted.stop();
     }
@@ -382,7 +395,9 @@ describe('defect 2: the per-user write budget is shared through Redis (REDIS_URL
       statuses.push((await (i % 2 ? second : first).inject({ method: 'POST', url: '/courses', payload, headers })).statusCode);
     }
     expect(statuses.filter((status) => status !== 201)).toEqual([]);
-    expect((await second.inject({ method: 'POST', url: '/courses', payload, headers })).statusCode).toBe(429);
+    const limited = await second.inject({ method: 'POST', url: '/courses', payload, headers });
+    expect(limited.statusCode).toBe(429);
+    expect(json(limited).message).toBe('Too many attempts, please retry later');
     const redis = new Redis(redisUrl);
     try {
       expect(await redis.exists(`rl:${LIMITS.writesForOthersPerUser.name}:${userId}`)).toBe(1);
@@ -459,7 +474,9 @@ describe('defect 10: a stranger cannot lock a user out of login from one address
     for (let i = 0; i < LIMITS.authenticatePerEmailAndIp.points; i += 1) {
       expect((await authenticate(email, '00000000', '10.66.0.1')).statusCode).toBe(401);
     }
-    expect((await authenticate(email, '00000000', '10.66.0.1')).statusCode).toBe(429);
+    const limited = await authenticate(email, '00000000', '10.66.0.1');
+    expect(limited.statusCode).toBe(429);
+    expect(json(limited).message).toBe('Too many attempts, please retry later');
 
     // The owner asks for a token (the stranger's wrong guesses may have spent older ones) and uses it.
     expect((await server.inject({ method: 'POST', url: '/login', payload: { email }, remoteAddress: '10.77.0.1' })).statusCode).toBe(200);
