@@ -74,15 +74,15 @@ describe('tests', () => {
     });
 
     test('404, 400, 401', async () => {
-      const unknown = await ctx.server.inject({ url: '/courses/tests/2147483647', headers: ctx.w.outsider.headers });
-      expect(unknown.statusCode).toBe(404);
-      expect(json(unknown).message).toBe('Test not found');
-      const tooLarge = await ctx.server.inject({ url: '/courses/tests/2147483648', headers: ctx.w.outsider.headers });
-      expect(tooLarge.statusCode).toBe(400);
-      expect(json(tooLarge).message).toBe('"testId" must be less than or equal to 2147483647');
-      const zero = await ctx.server.inject({ url: '/courses/tests/0', headers: ctx.w.outsider.headers });
-      expect(zero.statusCode).toBe(400);
-      expect(json(zero).message).toBe('"testId" must be greater than or equal to 1');
+      for (const [id, status, message] of [
+        ['2147483647', 404, 'Test not found'],
+        ['2147483648', 400, '"testId" must be less than or equal to 2147483647'],
+        ['0', 400, '"testId" must be greater than or equal to 1'],
+      ] as const) {
+        const res = await ctx.server.inject({ url: `/courses/tests/${id}`, headers: ctx.w.outsider.headers });
+        expect({ id, status: res.statusCode }).toEqual({ id, status });
+        expect(json(res).message).toBe(message);
+      }
       expect((await ctx.server.inject({ url: `/courses/tests/${ctx.w.test}` })).statusCode).toBe(401);
     });
   });
@@ -107,17 +107,14 @@ describe('tests', () => {
         expect(res.statusCode).toBe(403);
         expect(json(res).message).toBe('Not allowed: teachers of the course only');
       }
-      const empty = await ctx.server.inject({ method: 'PUT', url, headers: ctx.w.teacher.headers, payload: {} });
-      expect(empty.statusCode).toBe(400);
-      expect(json(empty).message).toMatch(/must have at least 1 key/);
-      const unknown = await ctx.server.inject({
-        method: 'PUT',
-        url: '/courses/tests/2147483647',
-        headers: ctx.w.student.headers,
-        payload: { name: 'x' },
-      });
-      expect(unknown.statusCode).toBe(404);
-      expect(json(unknown).message).toBe('Test not found');
+      for (const [target, caller, payload, status, message] of [
+        [url, ctx.w.teacher, {}, 400, /must have at least 1 key/],
+        ['/courses/tests/2147483647', ctx.w.student, { name: 'x' }, 404, /^Test not found$/],
+      ] as const) {
+        const res = await ctx.server.inject({ method: 'PUT', url: target, headers: caller.headers, payload });
+        expect({ target, status: res.statusCode }).toEqual({ target, status });
+        expect(json(res).message).toMatch(message);
+      }
       expect(json(await ctx.server.inject({ url, headers: ctx.w.student.headers })).name).toBe('Midterm');
     });
   });
