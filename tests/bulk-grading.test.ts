@@ -200,11 +200,19 @@ describe('bulk grading', () => {
     expect((await ctx.server.inject({ method: 'PUT', url: `/courses/tests/${ctx.w.test}/test-results`, payload: rows })).statusCode).toBe(
       401,
     );
-    expect((await put(2147483647, [])).statusCode).toBe(400);
-    expect((await put(2147483648, rows)).statusCode).toBe(400);
-    expect((await put(2147483647, rows, ctx.w.student.headers)).statusCode).toBe(404);
-    expect((await put(ctx.w.test, rows, ctx.w.student.headers)).statusCode).toBe(403);
-    expect((await put(ctx.w.test, rows, ctx.w.otherTeacher.headers)).statusCode).toBe(403);
-    expect((await put(ctx.w.test, rows, ctx.w.admin.headers)).statusCode).toBe(200);
+    for (const [testId, payload, caller, status, message] of [
+      [2147483647, [], ctx.w.teacher, 400, /1 to 1000/],
+      [2147483648, rows, ctx.w.teacher, 400, /^"testId" must be less than or equal to 2147483647$/],
+      [2147483647, rows, ctx.w.student, 404, /^Test not found$/],
+      [ctx.w.test, rows, ctx.w.student, 403, /^Not allowed: teachers of the course only$/],
+      [ctx.w.test, rows, ctx.w.otherTeacher, 403, /^Not allowed: teachers of the course only$/],
+    ] as const) {
+      const res = await put(testId, payload, caller.headers);
+      expect({ testId, status: res.statusCode }).toEqual({ testId, status });
+      expect(json(res).message).toMatch(message);
+    }
+    const admin = await put(ctx.w.test, rows, ctx.w.admin.headers);
+    expect(admin.statusCode).toBe(200);
+    expect(json(admin)).toEqual({ created: 0, updated: 1, unchanged: 0 });
   });
 });

@@ -180,8 +180,14 @@ describe('final grades', () => {
     expect(json(await server.inject({ url: `/users/${student.id}/grades?skip=1&take=1`, headers: student.headers }))).toEqual([
       expected[1],
     ]);
-    expect((await server.inject({ url: `/users/${student.id}/grades`, headers: teacher.headers })).statusCode).toBe(403);
-    expect((await server.inject({ url: '/users/2147483647/grades', headers: admin.headers })).statusCode).toBe(404);
+    for (const [userId, caller, status, message] of [
+      [student.id, teacher, 403, 'Not allowed: only for yourself'],
+      [2147483647, admin, 404, 'User not found'],
+    ] as const) {
+      const res = await server.inject({ url: `/users/${userId}/grades`, headers: caller.headers });
+      expect({ userId, status: res.statusCode }).toEqual({ userId, status });
+      expect(json(res).message).toBe(message);
+    }
   });
 
   test('one statement per route whatever the class size (plus the policy lookup; credentials are cached)', async () => {
@@ -224,9 +230,15 @@ describe('final grades', () => {
       expect(res.statusCode).toBe(400);
       expect(json(res).message).toMatch(/missing|take/);
     }
-    expect((await server.inject({ url: '/courses/2147483648/grades', headers: teacher.headers })).statusCode).toBe(400);
-    expect((await server.inject({ url: '/courses/2147483647/grades', headers: students[0].headers })).statusCode).toBe(404);
-    expect((await grades(course, students[0])).statusCode).toBe(403);
-    expect((await server.inject({ url: `/users/${students[0].id}/grades?take=0`, headers: students[0].headers })).statusCode).toBe(400);
+    for (const [url, caller, status, message] of [
+      ['/courses/2147483648/grades', teacher, 400, '"courseId" must be less than or equal to 2147483647'],
+      ['/courses/2147483647/grades', students[0], 404, 'Course not found'],
+      [`/courses/${course}/grades`, students[0], 403, 'Not allowed: teachers of the course only'],
+      [`/users/${students[0].id}/grades?take=0`, students[0], 400, '"take" must be greater than or equal to 1'],
+    ] as const) {
+      const res = await server.inject({ url, headers: caller.headers });
+      expect({ url, status: res.statusCode }).toEqual({ url, status });
+      expect(json(res).message).toBe(message);
+    }
   });
 });

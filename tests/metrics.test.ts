@@ -32,9 +32,18 @@ describe('GET /metrics', () => {
 
   test('admins may read it; other users and wrong tokens may not', async () => {
     const [admin, user] = await Promise.all([createUser(server, { isAdmin: true }), createUser(server)]);
-    expect((await server.inject({ url: '/metrics', headers: admin.headers })).statusCode).toBe(200);
-    expect((await server.inject({ url: '/metrics', headers: user.headers })).statusCode).toBe(403);
-    expect((await server.inject({ url: '/metrics', headers: { authorization: 'Bearer wrong-token-0123456789' } })).statusCode).toBe(401);
-    expect((await server.inject({ url: '/metrics' })).statusCode).toBe(401);
+    const allowed = await server.inject({ url: '/metrics', headers: admin.headers });
+    expect(allowed.statusCode).toBe(200);
+    expect(allowed.payload).toMatch(/^# HELP /m);
+    for (const [headers, status, message] of [
+      [user.headers, 403, 'Admins only'],
+      [{ authorization: 'Bearer wrong-token-0123456789' }, 401, 'Missing or invalid credentials'],
+      [{}, 401, 'Missing or invalid credentials'],
+    ] as const) {
+      const res = await server.inject({ url: '/metrics', headers });
+      expect(res.statusCode).toBe(status);
+      expect(JSON.parse(res.payload).message).toBe(message);
+      expect(res.payload).not.toMatch(/^# HELP /m);
+    }
   });
 });
