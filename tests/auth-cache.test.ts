@@ -47,7 +47,9 @@ describe('credentials cache', () => {
     expect(server.app.credentialsCache.get(tokenId)).toBeDefined();
     expect((await server.inject({ method: 'POST', url: '/logout', headers: user.headers })).statusCode).toBe(204);
     expect(server.app.credentialsCache.get(tokenId)).toBeUndefined(); // no handler evicts: the notification did
-    expect((await server.inject({ url: '/profile', headers: user.headers })).statusCode).toBe(401);
+    const after = await server.inject({ url: '/profile', headers: user.headers });
+    expect(after.statusCode).toBe(401);
+    expect(json(after).message).toBe('Invalid credentials');
   });
 
   test('a removed teacher cannot re-enroll as TEACHER, even with credentials cached before the removal', async () => {
@@ -58,12 +60,14 @@ describe('credentials cache', () => {
     expect((await enroll(owner, removed.id, 'TEACHER')).statusCode).toBe(201);
     expect((await server.inject({ url: '/profile', headers: removed.headers })).statusCode).toBe(200); // cached
     await elsewhere(`DELETE FROM "course_enrollments" WHERE "userId" = $1 AND "courseId" = $2`, [removed.id, course]);
-    expect(json(await enroll(removed, removed.id, 'TEACHER'))).toMatchObject({ statusCode: 403 });
-    expect((await enroll(removed, owner.id, 'STUDENT')).statusCode).toBe(403);
-    expect(
-      (await server.inject({ method: 'PUT', url: `/courses/${course}`, headers: removed.headers, payload: { name: 'Mine now' } }))
-        .statusCode,
-    ).toBe(403);
+    const policy = 'Not allowed: enroll only yourself as STUDENT unless you teach the course';
+    expect(json(await enroll(removed, removed.id, 'TEACHER'))).toMatchObject({ statusCode: 403, message: policy });
+    const other = await enroll(removed, owner.id, 'STUDENT');
+    expect(other.statusCode).toBe(403);
+    expect(json(other).message).toBe(policy);
+    const put = await server.inject({ method: 'PUT', url: `/courses/${course}`, headers: removed.headers, payload: { name: 'Mine now' } });
+    expect(put.statusCode).toBe(403);
+    expect(json(put).message).toBe('Not allowed: teachers of the course only');
   });
 
   test('a right granted by teaching is checked again inside the write', async () => {
@@ -87,11 +91,15 @@ describe('credentials cache', () => {
       payload: { courseId: course, role: 'TEACHER' },
     });
     expect(enrolled.statusCode).toBe(201);
-    expect((await put()).statusCode).toBe(200);
+    const renamed = await put();
+    expect(renamed.statusCode).toBe(200);
+    expect(json(renamed)).toMatchObject({ id: course, name: 'Renamed' });
     expect(
       (await server.inject({ method: 'DELETE', url: `/users/${assistant.id}/courses/${course}`, headers: teacher.headers })).statusCode,
     ).toBe(204);
-    expect((await put()).statusCode).toBe(403);
+    const refused = await put();
+    expect(refused.statusCode).toBe(403);
+    expect(json(refused).message).toBe('Not allowed: teachers of the course only');
   });
 
   test('the creator of a course may manage it at once', async () => {
@@ -111,6 +119,7 @@ describe('credentials cache', () => {
       payload: { name: 'Still mine' },
     });
     expect(res.statusCode).toBe(200);
+    expect(json(res)).toMatchObject({ id: json(created).id, name: 'Still mine', courseDetails: 'x' });
   });
 
   /** Polls `check` until it holds; returns the milliseconds it took (fails after `deadlineMs`). */
