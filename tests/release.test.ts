@@ -73,7 +73,9 @@ describe('release', () => {
     const teacherView = json(await server.inject({ url: `/courses/tests/${test.id}/test-results`, headers: teacher.headers }));
     expect(teacherView.map((r: { id: number }) => r.id)).toEqual([hiddenResult]);
     // Released: the student sees it.
-    expect((await release(test.id, teacher)).statusCode).toBe(200);
+    const released = await release(test.id, teacher);
+    expect(released.statusCode).toBe(200);
+    expect(json(released)).toMatchObject({ id: test.id, released: true, releasedAt: expect.any(String) });
     const after = json(await server.inject({ url: `/users/${student.id}/test-results`, headers: student.headers }));
     expect(after.map((r: { id: number }) => r.id)).toEqual([hiddenResult, shownResult]);
   });
@@ -96,8 +98,12 @@ describe('release', () => {
 
     // Saving released: true again, other fields, and hiding it: no mail.
     expect((await release(test.id, teacher)).statusCode).toBe(200);
-    expect((await release(test.id, teacher, { weight: 2 })).statusCode).toBe(200);
-    expect((await release(test.id, teacher, { released: false })).statusCode).toBe(200);
+    const reweighted = await release(test.id, teacher, { weight: 2 });
+    expect(reweighted.statusCode).toBe(200);
+    expect(json(reweighted)).toMatchObject({ id: test.id, weight: 2, released: true });
+    const hidden = await release(test.id, teacher, { released: false });
+    expect(hidden.statusCode).toBe(200);
+    expect(json(hidden)).toMatchObject({ id: test.id, weight: 2, released: false });
     await server.app.releaseNotifier.idle();
     expect(mailsFor(test.name)).toHaveLength(3);
   });
