@@ -193,6 +193,8 @@ describe('the contract check of every test', () => {
   });
 
   test('an unknown path answers a documented Error body', async () => {
-    expect((await server.inject('/no/such/path')).statusCode).toBe(404);
+    const res = await server.inject('/no/such/path');
+    expect(res.statusCode).toBe(404);
+    expect(JSON.parse(res.payload)).toEqual({ statusCode: 404, error: 'Not Found', message: 'Not Found' });
   });
 });

@@ -53,6 +53,8 @@ describe('error mapping', () => {
   test('a unique violation is a 409', async () => {
     const first = await server.inject({ method: 'POST', url: '/probe/users', payload: { email } });
     expect(first.statusCode).toBe(201);
+    const stored = await server.app.db.user.findUniqueOrThrow({ where: { email }, select: { id: true } });
+    expect(JSON.parse(first.payload)).toEqual(stored);
     const second = await server.inject({ method: 'POST', url: '/probe/users', payload: { email } });
     expect(second.statusCode).toBe(409);
     expect(JSON.parse(second.payload)).toMatchObject({ statusCode: 409, error: 'Conflict' });
@@ -62,7 +64,11 @@ describe('error mapping', () => {
   test('a missing row is a 404', async () => {
     const res = await server.inject({ method: 'PUT', url: '/probe/users/2147483000' });
     expect(res.statusCode).toBe(404);
-    expect(JSON.parse(res.payload)).toMatchObject({ statusCode: 404, error: 'Not Found' });
+    expect(JSON.parse(res.payload)).toMatchObject({
+      statusCode: 404,
+      error: 'Not Found',
+      message: 'The requested resource does not exist',
+    });
   });
 
   test('validation failures are a 400 naming the field', async () => {
@@ -79,6 +85,11 @@ describe('error mapping', () => {
       headers: { 'content-type': 'application/json' },
     });
     expect(res.statusCode).toBe(400);
+    expect(JSON.parse(res.payload)).toMatchObject({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: 'Invalid request payload JSON format',
+    });
   });
 
   test('an unexpected error is a generic 500 with no detail', async () => {

@@ -139,6 +139,7 @@ describe('grading fields', () => {
       expect(json(create).message).toMatch(message);
       const update = await inject('PUT', `/courses/${ctx.w.course}`, { gradingScale });
       expect(update.statusCode).toBe(400);
+      expect(json(update).message).toMatch(message);
     });
   });
 });

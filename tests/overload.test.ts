@@ -117,6 +117,11 @@ describe('overload: load shedding', () => {
       const res = await outage.inject('/ready');
       expect(res.statusCode).toBe(503);
       expect(res.headers['retry-after']).toBe('1');
+      expect(JSON.parse(res.payload)).toMatchObject({
+        statusCode: 503,
+        error: 'Service Unavailable',
+        message: 'The database is unavailable',
+      });
     } finally {
       await outage.stop();
     }
