@@ -64,11 +64,8 @@ describe('error mapping', () => {
   test('a missing row is a 404', async () => {
     const res = await server.inject({ method: 'PUT', url: '/probe/users/2147483000' });
     expect(res.statusCode).toBe(404);
-    expect(JSON.parse(res.payload)).toMatchObject({
-      statusCode: 404,
-      error: 'Not Found',
-      message: 'The requested resource does not exist',
-    });
+    expect(JSON.parse(res.payload)).toMatchObject({ statusCode: 404, error: 'Not Found' });
+    expect(JSON.parse(res.payload).message).toBe('The requested resource does not exist');
   });
 
   test('validation failures are a 400 naming the field', async () => {
@@ -85,11 +82,7 @@ describe('error mapping', () => {
       headers: { 'content-type': 'application/json' },
     });
     expect(res.statusCode).toBe(400);
-    expect(JSON.parse(res.payload)).toMatchObject({
-      statusCode: 400,
-      error: 'Bad Request',
-      message: 'Invalid request payload JSON format',
-    });
+    expect(JSON.parse(res.payload).message).toBe('Invalid request payload JSON format');
   });
 
   test('an unexpected error is a generic 500 with no detail', async () => {
