@@ -130,7 +130,7 @@ describe('email change with proof of ownership', () => {
     const sent = ctx.sendgrid.sent.length;
     const res = await put(user, { email: other.email.toUpperCase(), firstName: 'Nope' });
     expect(res.statusCode).toBe(409);
-    expect(json(res).message).toBe('Conflict: another account has this email');
+    expect(json(res).message).toBe('Conflict: a record with the same email already exists');
     expect(ctx.sendgrid.sent.length).toBe(sent);
     const row = await ctx.server.app.db.user.findUniqueOrThrow({ where: { id: user.id }, select: { email: true, firstName: true } });
     expect(row).toEqual({ email: user.email, firstName: 'Test' });

@@ -37,8 +37,8 @@ describe('GET /metrics', () => {
     expect(allowed.payload).toMatch(/^# HELP /m);
     for (const [headers, status, message] of [
       [user.headers, 403, 'Admins only'],
-      [{ authorization: 'Bearer wrong-token-0123456789' }, 401, 'Missing or invalid credentials'],
-      [{}, 401, 'Missing or invalid credentials'],
+      [{ authorization: 'Bearer wrong-token-0123456789' }, 401, 'Invalid credentials'],
+      [{}, 401, 'Missing authentication'],
     ] as const) {
       const res = await server.inject({ url: '/metrics', headers });
       expect(res.statusCode).toBe(status);

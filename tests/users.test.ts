@@ -107,7 +107,7 @@ describe('users', () => {
     expect(json(res)).toMatchObject({ id: alice.id, firstName: 'Alice', social: { web: 'https://a.example' } });
     const taken = await server.inject({ method: 'PUT', url: `/users/${alice.id}`, payload: { email: bob.email }, headers: alice.headers });
     expect(taken.statusCode).toBe(409);
-    expect(json(taken).message).toBe('Conflict: another account has this email');
+    expect(json(taken).message).toBe('Conflict: a record with the same email already exists');
     const escalate = await server.inject({ method: 'PUT', url: `/users/${alice.id}`, payload: { isAdmin: true }, headers: alice.headers });
     expect(escalate.statusCode).toBe(400);
     expect(json(escalate).message).toMatch(/"isAdmin" is not allowed/);

@@ -114,7 +114,7 @@ const getMetrics: ServerRoute = {
     const byToken = expected !== undefined && token !== undefined && internals.sameSecret(token, expected);
     if (!byToken) {
       if (!request.auth.isAuthenticated) {
-        throw Boom.unauthorized('Missing or invalid credentials');
+        throw Boom.unauthorized(token === undefined ? 'Missing authentication' : 'Invalid credentials');
       }
       if (!request.auth.credentials.isAdmin) {
         throw Boom.forbidden('Admins only');

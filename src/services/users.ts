@@ -52,7 +52,7 @@ const internals = {
   async assertEmailFree(db: Pick<Db, 'user'>, email: string, exceptUserId: number): Promise<void> {
     const owner = await db.user.findUnique({ where: { email }, select: { id: true } });
     if (owner && owner.id !== exceptUserId) {
-      throw new DomainError('conflict', 'Conflict: another account has this email');
+      throw new DomainError('conflict', 'Conflict: a record with the same email already exists');
     }
   },
 };
