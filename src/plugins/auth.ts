@@ -1,11 +1,11 @@
 // Passwordless login: POST /login emails a token, POST /authenticate trades it for a JWT,
 // POST /logout revokes the API token behind the JWT.
-import type { Plugin, Request, ServerRoute } from '@hapi/hapi';
+import type { Plugin, Request } from '@hapi/hapi';
 import Joi from 'joi';
 import { clientIp, LIMITS } from '../auth/rate-limit';
 import { DomainError } from '../services/errors';
 import { emailAddress, emailToken } from '../schemas/common';
-import { BODY_ERRORS, documented } from './route';
+import { BODY_ERRORS, documented, route } from './route';
 import { createEmailToken, exchangeEmailToken, normalizeEmail, revokeApiToken, withdrawEmailToken } from '../services/auth';
 
 interface LoginPayload {
@@ -17,6 +17,9 @@ interface AuthenticatePayload extends LoginPayload {
 }
 
 const email = emailAddress.required();
+
+/** What the login rate limits read: the client's address and the validated email. */
+type LimitedRequest = Pick<Request, 'headers' | 'info' | 'server'> & { readonly payload: LoginPayload };
 
 const internals = {
   loginPayload: Joi.object<LoginPayload, true>({ email }).label('LoginRequest'),
@@ -32,9 +35,30 @@ const internals = {
 
   ipOf: (request: Pick<Request, 'headers' | 'info' | 'server'>) => clientIp(request, request.server.app.config.trustProxy),
   emailOf: (request: { payload: LoginPayload }) => normalizeEmail(request.payload.email),
+
+  /** Login mails per client address and per email address. */
+  async limitLogins(request: LimitedRequest): Promise<boolean> {
+    await request.server.app.rateLimits.consume(
+      [LIMITS.loginPerIp, internals.ipOf(request)],
+      [LIMITS.loginPerEmail, internals.emailOf(request)],
+    );
+    return true;
+  },
+
+  /** Token guesses per client address, per (email, address), and a ceiling per email. */
+  async limitAuthentications(request: LimitedRequest): Promise<boolean> {
+    const ip = internals.ipOf(request);
+    const email = internals.emailOf(request);
+    await request.server.app.rateLimits.consume(
+      [LIMITS.authenticatePerIp, ip],
+      [LIMITS.authenticatePerEmailAndIp, `${email} ${ip}`],
+      [LIMITS.authenticatePerEmail, email],
+    );
+    return true;
+  },
 };
 
-const login: ServerRoute<{ Payload: LoginPayload }> = {
+const login = route({
   method: 'POST',
   path: '/login',
   options: {
@@ -42,15 +66,7 @@ const login: ServerRoute<{ Payload: LoginPayload }> = {
     notes: 'Always 200 for a valid email address, whether or not an account exists; creates the account if new.',
     ...documented('auth', { 200: internals.loginAccepted }, [...BODY_ERRORS, 429], { public: true }),
     validate: { payload: internals.loginPayload },
-    pre: [
-      async (request) => {
-        await request.server.app.rateLimits.consume(
-          [LIMITS.loginPerIp, internals.ipOf(request)],
-          [LIMITS.loginPerEmail, internals.emailOf(request)],
-        );
-        return true;
-      },
-    ],
+    pre: [internals.limitLogins],
   },
   async handler(request) {
     const { db, config, mailer } = request.server.app;
@@ -67,9 +83,9 @@ const login: ServerRoute<{ Payload: LoginPayload }> = {
       message: 'If the address is valid, a login token is on its way',
     };
   },
-};
+});
 
-const authenticate: ServerRoute<{ Payload: AuthenticatePayload }> = {
+const authenticate = route({
   method: 'POST',
   path: '/authenticate',
   options: {
@@ -87,18 +103,7 @@ const authenticate: ServerRoute<{ Payload: AuthenticatePayload }> = {
       { public: true },
     ),
     validate: { payload: internals.authenticatePayload },
-    pre: [
-      async (request) => {
-        const ip = internals.ipOf(request);
-        const email = internals.emailOf(request);
-        await request.server.app.rateLimits.consume(
-          [LIMITS.authenticatePerIp, ip],
-          [LIMITS.authenticatePerEmailAndIp, `${email} ${ip}`],
-          [LIMITS.authenticatePerEmail, email],
-        );
-        return true;
-      },
-    ],
+    pre: [internals.limitAuthentications],
   },
   async handler(request, h) {
     const { db, config } = request.server.app;
@@ -107,9 +112,9 @@ const authenticate: ServerRoute<{ Payload: AuthenticatePayload }> = {
     const { token, expiresAt } = await exchangeEmailToken(db, config, email, emailToken);
     return h.response({ token, expiresAt }).header('Authorization', token);
   },
-};
+});
 
-const logout: ServerRoute = {
+const logout = route({
   method: 'POST',
   path: '/logout',
   options: {
@@ -120,7 +125,7 @@ const logout: ServerRoute = {
     await revokeApiToken(request.server.app.db, request.auth.credentials.tokenId);
     return h.response().code(204);
   },
-};
+});
 
 export const authPlugin: Plugin<void> = {
   name: 'auth',

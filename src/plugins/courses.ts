@@ -1,12 +1,11 @@
 // Courses: GET /courses, GET|PUT|DELETE /courses/{courseId}, POST /courses.
-import type { Plugin, ServerRoute } from '@hapi/hapi';
+import type { Plugin } from '@hapi/hapi';
 import Joi from 'joi';
-import { courseFromPath, limitWritesForOthers, mayCreateCourses, teachesCourse, type Pres } from '../auth/policies';
-import { idParams, listQuery, longText, shortText, text, type IdParams } from '../schemas/common';
+import { courseFromPath, limitWritesForOthers, mayCreateCourses, teachesCourse } from '../auth/policies';
+import { idParams, listQuery, longText, shortText, text } from '../schemas/common';
 import { courseSchema } from '../schemas/resources';
 import * as courses from '../services/courses';
-import type { ListQuery } from '../services/types';
-import { BODY_ERRORS, documented } from './route';
+import { BODY_ERRORS, documented, route } from './route';
 
 const scaleEntry = Joi.object({
   letter: text.trim().min(1).max(5).required(),
@@ -52,9 +51,7 @@ const internals = {
     .label('CourseUpdate'),
 };
 
-type CourseRoute = { Params: IdParams<'courseId'>; Pres: Pres<'course'> };
-
-const listCourses: ServerRoute<{ Query: ListQuery }> = {
+const listCourses = route({
   method: 'GET',
   path: '/courses',
   options: {
@@ -67,9 +64,9 @@ const listCourses: ServerRoute<{ Query: ListQuery }> = {
     validate: { query: listQuery },
   },
   handler: (request) => courses.listCourses(request.server.app.db, request.query),
-};
+});
 
-const getCourse: ServerRoute<{ Params: IdParams<'courseId'> }> = {
+const getCourse = route({
   method: 'GET',
   path: '/courses/{courseId}',
   options: {
@@ -78,9 +75,9 @@ const getCourse: ServerRoute<{ Params: IdParams<'courseId'> }> = {
     validate: { params: internals.params },
   },
   handler: (request) => courses.getCourse(request.server.app.db, request.params.courseId),
-};
+});
 
-const createCourse: ServerRoute<{ Payload: courses.CourseInput }> = {
+const createCourse = route({
   method: 'POST',
   path: '/courses',
   options: {
@@ -94,9 +91,9 @@ const createCourse: ServerRoute<{ Payload: courses.CourseInput }> = {
     const created = await courses.createCourse(request.server.app.db, userId, request.payload);
     return h.response(created).code(201);
   },
-};
+});
 
-const updateCourse: ServerRoute<CourseRoute & { Payload: Partial<courses.CourseInput> }> = {
+const updateCourse = route({
   method: 'PUT',
   path: '/courses/{courseId}',
   options: {
@@ -106,9 +103,9 @@ const updateCourse: ServerRoute<CourseRoute & { Payload: Partial<courses.CourseI
     pre: [courseFromPath, teachesCourse],
   },
   handler: (request) => courses.updateCourse(request.server.app.db, request.params.courseId, request.payload),
-};
+});
 
-const deleteCourse: ServerRoute<CourseRoute> = {
+const deleteCourse = route({
   method: 'DELETE',
   path: '/courses/{courseId}',
   options: {
@@ -121,7 +118,7 @@ const deleteCourse: ServerRoute<CourseRoute> = {
     await courses.deleteCourse(request.server.app.db, request.params.courseId);
     return h.response().code(204);
   },
-};
+});
 
 export const coursesPlugin: Plugin<void> = {
   name: 'courses',

@@ -3,8 +3,9 @@
 // Swagger 2.0 address, redirects to /openapi.json. Routes appear when tagged 'api'.
 import Inert from '@hapi/inert';
 import Vision from '@hapi/vision';
-import type { Plugin, Request, RequestRoute, ResponseObject, ServerRoute } from '@hapi/hapi';
+import type { Plugin, Request, RequestRoute, ResponseObject } from '@hapi/hapi';
 import HapiSwagger from 'hapi-swagger';
+import { route } from './route';
 
 interface Operation {
   summary?: string;
@@ -148,12 +149,12 @@ const internals = {
   },
 };
 
-const swaggerMoved: ServerRoute = {
+const swaggerMoved = route({
   method: 'GET',
   path: '/swagger.json',
   options: { auth: false, description: 'Moved: the OpenAPI 3.0 document is at /openapi.json' },
   handler: (_request, h) => h.redirect(OPENAPI_PATH).permanent(),
-};
+});
 
 export const docsPlugin: Plugin<void> = {
   name: 'docs',

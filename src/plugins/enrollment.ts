@@ -1,5 +1,5 @@
 // Enrollments: GET|POST /users/{userId}/courses, DELETE /users/{userId}/courses/{courseId}.
-import type { Plugin, ServerRoute } from '@hapi/hapi';
+import type { Plugin } from '@hapi/hapi';
 import Joi from 'joi';
 import {
   courseFromPayload,
@@ -9,13 +9,11 @@ import {
   mayEnroll,
   selfOrTeachesCourse,
   userFromPath,
-  type Pres,
 } from '../auth/policies';
-import { id, idParams, listQuery, type IdParams } from '../schemas/common';
+import { id, idParams, listQuery } from '../schemas/common';
 import { enrollmentSchema, roleSchema, userCourseSchema } from '../schemas/resources';
 import * as enrollment from '../services/enrollment';
-import type { ListQuery } from '../services/types';
-import { BODY_ERRORS, documented } from './route';
+import { BODY_ERRORS, documented, route } from './route';
 
 interface EnrollPayload {
   readonly courseId: number;
@@ -31,7 +29,7 @@ const internals = {
   },
 };
 
-const listUserCourses: ServerRoute<{ Params: IdParams<'userId'>; Query: ListQuery; Pres: Pres<'user'> }> = {
+const listUserCourses = route({
   method: 'GET',
   path: '/users/{userId}/courses',
   options: {
@@ -45,9 +43,9 @@ const listUserCourses: ServerRoute<{ Params: IdParams<'userId'>; Query: ListQuer
     pre: [userFromPath, isSelf],
   },
   handler: (request) => enrollment.listUserCourses(request.server.app.db, request.params.userId, request.query),
-};
+});
 
-const enroll: ServerRoute<{ Params: IdParams<'userId'>; Payload: EnrollPayload; Pres: Pres<'user' | 'course'> }> = {
+const enroll = route({
   method: 'POST',
   path: '/users/{userId}/courses',
   options: {
@@ -63,9 +61,9 @@ const enroll: ServerRoute<{ Params: IdParams<'userId'>; Payload: EnrollPayload; 
     const created = await enrollment.enroll(db, userId, courseId, role, internals.grantedBy(request.auth.credentials, userId, role));
     return h.response(created).code(201);
   },
-};
+});
 
-const unenroll: ServerRoute<{ Params: IdParams<'userId' | 'courseId'>; Pres: Pres<'enrollment'> }> = {
+const unenroll = route({
   method: 'DELETE',
   path: '/users/{userId}/courses/{courseId}',
   options: {
@@ -79,7 +77,7 @@ const unenroll: ServerRoute<{ Params: IdParams<'userId' | 'courseId'>; Pres: Pre
     await enrollment.unenroll(request.server.app.db, userId, courseId);
     return h.response().code(204);
   },
-};
+});
 
 export const enrollmentPlugin: Plugin<void> = {
   name: 'enrollment',

@@ -1,12 +1,11 @@
 // Course feedback: POST (enrolled students) and GET (teachers, admins) /courses/{courseId}/feedback.
-import type { Plugin, ServerRoute } from '@hapi/hapi';
+import type { Plugin } from '@hapi/hapi';
 import Joi from 'joi';
-import { courseFromPath, studentOfCourse, teachesCourse, type Pres } from '../auth/policies';
-import { idParams, listQuery, longText, type IdParams } from '../schemas/common';
+import { courseFromPath, studentOfCourse, teachesCourse } from '../auth/policies';
+import { idParams, listQuery, longText } from '../schemas/common';
 import { feedbackSchema } from '../schemas/resources';
 import * as feedback from '../services/feedback';
-import type { ListQuery } from '../services/types';
-import { BODY_ERRORS, documented } from './route';
+import { BODY_ERRORS, documented, route } from './route';
 
 interface FeedbackPayload {
   readonly feedback: string;
@@ -17,9 +16,7 @@ const internals = {
   createPayload: Joi.object<FeedbackPayload, true>({ feedback: longText.required() }).label('FeedbackCreate'),
 };
 
-type FeedbackRoute = { Params: IdParams<'courseId'>; Pres: Pres<'course'> };
-
-const createFeedback: ServerRoute<FeedbackRoute & { Payload: FeedbackPayload }> = {
+const createFeedback = route({
   method: 'POST',
   path: '/courses/{courseId}/feedback',
   options: {
@@ -33,9 +30,9 @@ const createFeedback: ServerRoute<FeedbackRoute & { Payload: FeedbackPayload }> 
     const created = await feedback.createFeedback(db, request.params.courseId, request.auth.credentials.userId, request.payload.feedback);
     return h.response(created).code(201);
   },
-};
+});
 
-const listFeedback: ServerRoute<FeedbackRoute & { Query: ListQuery }> = {
+const listFeedback = route({
   method: 'GET',
   path: '/courses/{courseId}/feedback',
   options: {
@@ -49,7 +46,7 @@ const listFeedback: ServerRoute<FeedbackRoute & { Query: ListQuery }> = {
     pre: [courseFromPath, teachesCourse],
   },
   handler: (request) => feedback.listFeedback(request.server.app.db, request.params.courseId, request.query),
-};
+});
 
 export const feedbackPlugin: Plugin<void> = {
   name: 'feedback',

@@ -1,16 +1,15 @@
 // Reports: GET /courses/tests/{testId}/stats, GET /courses/{courseId}/gradebook and
 // GET /courses/{courseId}/grades (JSON or CSV), GET /users/{userId}/grades.
 import Accept from '@hapi/accept';
-import type { Plugin, Request, ResponseToolkit, ServerRoute } from '@hapi/hapi';
+import type { Plugin, Request, ResponseToolkit } from '@hapi/hapi';
 import { stringify } from 'csv-stringify/sync';
 import Joi from 'joi';
-import { courseFromPath, isSelf, teachesCourse, teachesTestCourse, testFromPath, userFromPath, type Pres } from '../auth/policies';
-import { idParams, listQuery, type IdParams } from '../schemas/common';
+import { courseFromPath, isSelf, teachesCourse, teachesTestCourse, testFromPath, userFromPath } from '../auth/policies';
+import { idParams, listQuery } from '../schemas/common';
 import { courseGradesSchema, gradebookSchema, statsSchema, userGradesSchema } from '../schemas/resources';
 import * as reports from '../services/gradebook';
 import * as grades from '../services/grades';
-import type { ListQuery } from '../services/types';
-import { documented } from './route';
+import { documented, route } from './route';
 
 const internals = {
   /** What the CSV-capable reports answer; JSON first, so it wins ties. */
@@ -102,7 +101,7 @@ const internals = {
   }),
 };
 
-const getTestStats: ServerRoute<{ Params: IdParams<'testId'>; Pres: Pres<'test'> }> = {
+const getTestStats = route({
   method: 'GET',
   path: '/courses/tests/{testId}/stats',
   options: {
@@ -116,9 +115,9 @@ const getTestStats: ServerRoute<{ Params: IdParams<'testId'>; Pres: Pres<'test'>
     pre: [testFromPath, teachesTestCourse],
   },
   handler: (request) => reports.testStats(request.server.app.db, request.params.testId),
-};
+});
 
-const getGradebook: ServerRoute<{ Params: IdParams<'courseId'>; Pres: Pres<'course'> }> = {
+const getGradebook = route({
   method: 'GET',
   path: '/courses/{courseId}/gradebook',
   options: {
@@ -133,9 +132,9 @@ const getGradebook: ServerRoute<{ Params: IdParams<'courseId'>; Pres: Pres<'cour
     const book = await reports.gradebook(request.server.app.db, courseId);
     return internals.negotiate(request, h, book, internals.toCsv, `course-${courseId}-gradebook.csv`);
   },
-};
+});
 
-const getCourseGrades: ServerRoute<{ Params: IdParams<'courseId'>; Query: { missing?: 'zero' }; Pres: Pres<'course'> }> = {
+const getCourseGrades = route({
   method: 'GET',
   path: '/courses/{courseId}/grades',
   options: {
@@ -151,9 +150,9 @@ const getCourseGrades: ServerRoute<{ Params: IdParams<'courseId'>; Query: { miss
     const report = await grades.courseGrades(db, courseId, { releasedOnly: false, missingZero: request.query.missing === 'zero' });
     return internals.negotiate(request, h, report, internals.gradesToCsv, `course-${courseId}-grades.csv`);
   },
-};
+});
 
-const getUserGrades: ServerRoute<{ Params: IdParams<'userId'>; Query: ListQuery; Pres: Pres<'user'> }> = {
+const getUserGrades = route({
   method: 'GET',
   path: '/users/{userId}/grades',
   options: {
@@ -164,7 +163,7 @@ const getUserGrades: ServerRoute<{ Params: IdParams<'userId'>; Query: ListQuery;
     pre: [userFromPath, isSelf],
   },
   handler: (request) => grades.userGrades(request.server.app.db, request.params.userId, request.query),
-};
+});
 
 export const gradebookPlugin: Plugin<void> = {
   name: 'gradebook',

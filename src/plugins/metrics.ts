@@ -3,10 +3,10 @@
 // or an admin's JWT.
 import { timingSafeEqual } from 'node:crypto';
 import Boom from '@hapi/boom';
-import type { Plugin, Request, ServerRoute } from '@hapi/hapi';
+import type { Plugin, Request } from '@hapi/hapi';
 import Joi from 'joi';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { documented } from './route';
+import { documented, route } from './route';
 
 interface PoolStats {
   readonly totalCount: number;
@@ -40,7 +40,7 @@ const internals = {
     return a.length === b.length && timingSafeEqual(a, b);
   },
 
-  bearer(request: Request): string | undefined {
+  bearer(request: Pick<Request, 'headers'>): string | undefined {
     const header = request.headers.authorization;
     return typeof header === 'string' ? header.replace(/^Bearer\s+/i, '') : undefined;
   },
@@ -88,7 +88,7 @@ const internals = {
   },
 };
 
-const getMetrics: ServerRoute = {
+const getMetrics = route({
   method: 'GET',
   path: '/metrics',
   options: {
@@ -122,7 +122,7 @@ const getMetrics: ServerRoute = {
     }
     return h.response(await registry.metrics()).type(registry.contentType);
   },
-};
+});
 
 export const metricsPlugin: Plugin<MetricsOptions> = {
   name: 'metrics',

@@ -7,8 +7,9 @@
 // Implied by every route: 500 (a bug), 401 unless `public`, 503 unless `database: false`.
 // Routes that read a body add BODY_ERRORS (400 bad JSON/validation, 413 too large, 415 not JSON).
 // An error may carry its own description: `[401, 'Wrong or expired email token']`.
-import type { RouteOptions } from '@hapi/hapi';
+import type { Lifecycle, RouteOptions, RouteOptionsPreArray, ServerRoute } from '@hapi/hapi';
 import Joi from 'joi';
+import type { Loaded } from '../auth/policies';
 import { errorSchema } from '../schemas/common';
 
 export type ApiTag = 'status' | 'auth' | 'users' | 'courses' | 'enrollment' | 'tests' | 'test-results' | 'reports' | 'feedback';
@@ -166,4 +167,50 @@ export function documented(
     plugins: { 'hapi-swagger': { responses }, 'grading-docs': docs },
     ...(options.public ? { auth: false as const } : {}),
   };
+}
+
+// --- Typed route declarations ------------------------------------------------------------------
+
+/** The names a route's pre steps assign on request.pre. */
+type Assigned<Steps> = Steps extends readonly (infer S)[] ? (S extends { readonly assign?: infer A } ? A : never) : never;
+
+/** A validated input of a route, or hapi's default type where the route validates none. */
+type Input<Key extends string, T> = unknown extends T ? object : { [K in Key]: T };
+
+/**
+ * What a handler may read: the types of its validation schemas and of what its loaders assign.
+ * An input the route does not validate keeps hapi's loose default (`params` values are `unknown`).
+ */
+export type RefsOf<Params, Query, Payload, Steps> = Input<'Params', Params> &
+  Input<'Query', Query> &
+  Input<'Payload', Payload> & { Pres: Pick<Loaded, Extract<Assigned<Steps>, keyof Loaded>> };
+
+/** A `pre` entry: a loader or policy (src/auth/policies.ts), or a plain lifecycle method. */
+type PreStep = { readonly method: unknown; readonly assign?: string } | ((...args: never[]) => unknown);
+
+/** A route as declared: like hapi's ServerRoute, with `validate` and `pre` as the source of the handler's types. */
+export interface RouteDefinition<Params, Query, Payload, Steps extends readonly PreStep[]> {
+  readonly method: ServerRoute['method'];
+  readonly path: string;
+  readonly options: Omit<RouteOptions<RefsOf<Params, Query, Payload, Steps>>, 'validate' | 'pre' | 'handler'> & {
+    readonly validate?: {
+      readonly params?: Joi.ObjectSchema<Params>;
+      readonly query?: Joi.ObjectSchema<Query>;
+      readonly payload?: Joi.Schema<Payload>;
+    };
+    /** Loaders and policies; each step's own type says what it reads, checked against this route's inputs. */
+    readonly pre?: Steps & RouteOptionsPreArray<RefsOf<Params, Query, Payload, Steps>>;
+  };
+  readonly handler: Lifecycle.Method<RefsOf<Params, Query, Payload, Steps>>;
+}
+
+/**
+ * Declares a route whose handler is typed by its own validation: `request.params`, `.query` and
+ * `.payload` have the types of the Joi schemas in `validate`, and `request.pre` those of the loaders in
+ * `pre`. A handler cannot read an input the route does not validate or load.
+ */
+export function route<Params = unknown, Query = unknown, Payload = unknown, const Steps extends readonly PreStep[] = []>(
+  definition: RouteDefinition<Params, Query, Payload, Steps>,
+): ServerRoute<RefsOf<Params, Query, Payload, Steps>> {
+  return definition;
 }

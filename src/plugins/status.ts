@@ -1,10 +1,10 @@
 // Liveness and readiness probes. Both are public; only readiness touches the database.
 import Boom from '@hapi/boom';
-import type { Plugin, ServerRoute } from '@hapi/hapi';
+import type { Plugin } from '@hapi/hapi';
 import Joi from 'joi';
-import { documented } from './route';
+import { documented, route } from './route';
 
-const liveness: ServerRoute = {
+const liveness = route({
   method: 'GET',
   path: '/',
   options: {
@@ -15,9 +15,9 @@ const liveness: ServerRoute = {
     }),
   },
   handler: () => ({ up: true }),
-};
+});
 
-const readiness: ServerRoute = {
+const readiness = route({
   method: 'GET',
   path: '/ready',
   options: {
@@ -38,7 +38,7 @@ const readiness: ServerRoute = {
     }
     return { db: 'up' };
   },
-};
+});
 
 export const statusPlugin: Plugin<void> = {
   name: 'status',

@@ -1,7 +1,7 @@
 // Test results: GET|POST|PUT (bulk) /courses/tests/{testId}/test-results, GET
 // /courses/tests/{testId}/test-results/history, PUT|DELETE /courses/tests/test-results/{testResultId},
 // GET /users/{userId}/test-results.
-import type { Plugin, ServerRoute } from '@hapi/hapi';
+import type { Plugin } from '@hapi/hapi';
 import Joi from 'joi';
 import {
   limitWritesForOthers,
@@ -11,15 +11,14 @@ import {
   testFromPath,
   testResultFromPath,
   userFromPath,
-  type Pres,
 } from '../auth/policies';
 import { bulkGradesPayload } from '../schemas/bulk-grades';
-import { id, idParams, listKeys, listQuery, type IdParams } from '../schemas/common';
+import { id, idParams, listKeys, listQuery } from '../schemas/common';
 import { bulkCountsSchema, historySchema, testResultSchema } from '../schemas/resources';
-import { applyBulkGrades, type BulkRow } from '../services/bulk-grading';
+import { applyBulkGrades } from '../services/bulk-grading';
 import * as results from '../services/test-results';
 import type { ListQuery } from '../services/types';
-import { BODY_ERRORS, documented } from './route';
+import { BODY_ERRORS, documented, route } from './route';
 
 const result = Joi.number().integer().min(0).max(1000).meta({ format: 'int32' }).description('Per mille: 875 = 87.5 %');
 
@@ -37,9 +36,7 @@ const internals = {
   bulkPayload: { allow: ['application/json', 'text/csv'], maxBytes: 512 * 1024 },
 };
 
-type ResultRoute = { Params: IdParams<'testResultId'>; Pres: Pres<'testResult'> };
-
-const listTestResults: ServerRoute<{ Params: IdParams<'testId'>; Query: ListQuery; Pres: Pres<'test'> }> = {
+const listTestResults = route({
   method: 'GET',
   path: '/courses/tests/{testId}/test-results',
   options: {
@@ -49,9 +46,9 @@ const listTestResults: ServerRoute<{ Params: IdParams<'testId'>; Query: ListQuer
     pre: [testFromPath, teachesTestCourse],
   },
   handler: (request) => results.listTestResults(request.server.app.db, request.params.testId, request.query),
-};
+});
 
-const createTestResult: ServerRoute<{ Params: IdParams<'testId'>; Payload: results.TestResultInput; Pres: Pres<'test'> }> = {
+const createTestResult = route({
   method: 'POST',
   path: '/courses/tests/{testId}/test-results',
   options: {
@@ -66,9 +63,9 @@ const createTestResult: ServerRoute<{ Params: IdParams<'testId'>; Payload: resul
     const created = await results.createTestResult(db, request.pre.test, request.payload, request.auth.credentials.userId);
     return h.response(created).code(201);
   },
-};
+});
 
-const bulkGrade: ServerRoute<{ Params: IdParams<'testId'>; Payload: BulkRow[]; Pres: Pres<'test'> }> = {
+const bulkGrade = route({
   method: 'PUT',
   path: '/courses/tests/{testId}/test-results',
   options: {
@@ -91,9 +88,9 @@ const bulkGrade: ServerRoute<{ Params: IdParams<'testId'>; Payload: BulkRow[]; P
     pre: [limitWritesForOthers, testFromPath, teachesTestCourse],
   },
   handler: (request) => applyBulkGrades(request.server.app.db, request.params.testId, request.payload, request.auth.credentials.userId),
-};
+});
 
-const listHistory: ServerRoute<{ Params: IdParams<'testId'>; Query: ListQuery & { studentId?: number }; Pres: Pres<'test'> }> = {
+const listHistory = route({
   method: 'GET',
   path: '/courses/tests/{testId}/test-results/history',
   options: {
@@ -104,9 +101,9 @@ const listHistory: ServerRoute<{ Params: IdParams<'testId'>; Query: ListQuery & 
     pre: [testFromPath, teachesTestCourse],
   },
   handler: (request) => results.listHistory(request.server.app.db, request.params.testId, request.query),
-};
+});
 
-const updateTestResult: ServerRoute<ResultRoute & { Payload: { result: number } }> = {
+const updateTestResult = route({
   method: 'PUT',
   path: '/courses/tests/test-results/{testResultId}',
   options: {
@@ -117,9 +114,9 @@ const updateTestResult: ServerRoute<ResultRoute & { Payload: { result: number } 
   },
   handler: (request) =>
     results.updateTestResult(request.server.app.db, request.params.testResultId, request.payload.result, request.auth.credentials.userId),
-};
+});
 
-const deleteTestResult: ServerRoute<ResultRoute> = {
+const deleteTestResult = route({
   method: 'DELETE',
   path: '/courses/tests/test-results/{testResultId}',
   options: {
@@ -132,9 +129,9 @@ const deleteTestResult: ServerRoute<ResultRoute> = {
     await results.deleteTestResult(request.server.app.db, request.params.testResultId, request.auth.credentials.userId);
     return h.response().code(204);
   },
-};
+});
 
-const listUserResults: ServerRoute<{ Params: IdParams<'userId'>; Query: ListQuery; Pres: Pres<'user'> }> = {
+const listUserResults = route({
   method: 'GET',
   path: '/users/{userId}/test-results',
   options: {
@@ -147,7 +144,7 @@ const listUserResults: ServerRoute<{ Params: IdParams<'userId'>; Query: ListQuer
     results.listUserResults(request.server.app.db, request.params.userId, request.query, {
       releasedOnly: !request.auth.credentials.isAdmin,
     }),
-};
+});
 
 export const testResultsPlugin: Plugin<void> = {
   name: 'test-results',

@@ -1,11 +1,11 @@
 // Tests of a course: POST /courses/{courseId}/tests, GET|PUT|DELETE /courses/tests/{testId}.
-import type { Plugin, ServerRoute } from '@hapi/hapi';
+import type { Plugin } from '@hapi/hapi';
 import Joi from 'joi';
-import { courseFromPath, limitWritesForOthers, teachesCourse, teachesTestCourse, testFromPath, type Pres } from '../auth/policies';
-import { idParams, isoDate, shortText, type IdParams } from '../schemas/common';
+import { courseFromPath, limitWritesForOthers, teachesCourse, teachesTestCourse, testFromPath } from '../auth/policies';
+import { idParams, isoDate, shortText } from '../schemas/common';
 import { testSchema } from '../schemas/resources';
 import * as tests from '../services/tests';
-import { BODY_ERRORS, documented } from './route';
+import { BODY_ERRORS, documented, route } from './route';
 
 const fields = {
   weight: Joi.number()
@@ -25,9 +25,7 @@ const internals = {
     .label('TestUpdate'),
 };
 
-type TestRoute = { Params: IdParams<'testId'>; Pres: Pres<'test'> };
-
-const createTest: ServerRoute<{ Params: IdParams<'courseId'>; Payload: tests.TestInput; Pres: Pres<'course'> }> = {
+const createTest = route({
   method: 'POST',
   path: '/courses/{courseId}/tests',
   options: {
@@ -38,9 +36,9 @@ const createTest: ServerRoute<{ Params: IdParams<'courseId'>; Payload: tests.Tes
   },
   handler: async (request, h) =>
     h.response(await tests.createTest(request.server.app.db, request.params.courseId, request.payload)).code(201),
-};
+});
 
-const getTest: ServerRoute<{ Params: IdParams<'testId'> }> = {
+const getTest = route({
   method: 'GET',
   path: '/courses/tests/{testId}',
   options: {
@@ -49,9 +47,9 @@ const getTest: ServerRoute<{ Params: IdParams<'testId'> }> = {
     validate: { params: internals.params },
   },
   handler: (request) => tests.getTest(request.server.app.db, request.params.testId),
-};
+});
 
-const updateTest: ServerRoute<TestRoute & { Payload: Partial<tests.TestInput> }> = {
+const updateTest = route({
   method: 'PUT',
   path: '/courses/tests/{testId}',
   options: {
@@ -64,9 +62,9 @@ const updateTest: ServerRoute<TestRoute & { Payload: Partial<tests.TestInput> }>
     const { db, releaseNotifier } = request.server.app;
     return tests.updateTest(db, request.params.testId, request.payload, releaseNotifier);
   },
-};
+});
 
-const deleteTest: ServerRoute<TestRoute> = {
+const deleteTest = route({
   method: 'DELETE',
   path: '/courses/tests/{testId}',
   options: {
@@ -79,7 +77,7 @@ const deleteTest: ServerRoute<TestRoute> = {
     await tests.deleteTest(request.server.app.db, request.params.testId);
     return h.response().code(204);
   },
-};
+});
 
 export const testsPlugin: Plugin<void> = {
   name: 'tests',

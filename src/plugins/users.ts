@@ -1,13 +1,12 @@
 // Accounts: the caller's profile, and user management (admins, or users acting on themselves).
-import type { Plugin, ServerRoute } from '@hapi/hapi';
+import type { Plugin } from '@hapi/hapi';
 import Joi from 'joi';
-import { isAdmin, isSelf, userFromPath, type Pres } from '../auth/policies';
+import { isAdmin, isSelf, userFromPath } from '../auth/policies';
 import { LIMITS } from '../auth/rate-limit';
-import { emailAddress, emailToken, idParams, listQuery, text, timestamp, type IdParams } from '../schemas/common';
-import type { ListQuery } from '../services/types';
+import { emailAddress, emailToken, idParams, listQuery, text, timestamp } from '../schemas/common';
 import * as users from '../services/users';
 import { userSummaryFields } from '../schemas/resources';
-import { BODY_ERRORS, documented } from './route';
+import { BODY_ERRORS, documented, route } from './route';
 
 const name = text.trim().min(1).max(100).allow(null);
 const social = Joi.object().pattern(text.max(50), text.max(500)).max(20).allow(null).label('Social');
@@ -42,13 +41,11 @@ const internals = {
   }).label('User'),
 };
 
-type UserRoute = { Params: IdParams<'userId'>; Pres: Pres<'user'> };
-
 interface EmailConfirmation {
   readonly emailToken: string;
 }
 
-const getProfile: ServerRoute = {
+const getProfile = route({
   method: 'GET',
   path: '/profile',
   options: {
@@ -56,9 +53,9 @@ const getProfile: ServerRoute = {
     ...documented('users', { 200: internals.user }),
   },
   handler: (request) => users.getUser(request.server.app.db, request.auth.credentials.userId),
-};
+});
 
-const listUsers: ServerRoute<{ Query: ListQuery }> = {
+const listUsers = route({
   method: 'GET',
   path: '/users',
   options: {
@@ -68,9 +65,9 @@ const listUsers: ServerRoute<{ Query: ListQuery }> = {
     pre: [isAdmin],
   },
   handler: (request) => users.listUsers(request.server.app.db, request.query),
-};
+});
 
-const createUser: ServerRoute<{ Payload: users.NewUser }> = {
+const createUser = route({
   method: 'POST',
   path: '/users',
   options: {
@@ -80,9 +77,9 @@ const createUser: ServerRoute<{ Payload: users.NewUser }> = {
     pre: [isAdmin],
   },
   handler: async (request, h) => h.response(await users.createUser(request.server.app.db, request.payload)).code(201),
-};
+});
 
-const getUser: ServerRoute<UserRoute> = {
+const getUser = route({
   method: 'GET',
   path: '/users/{userId}',
   options: {
@@ -92,9 +89,9 @@ const getUser: ServerRoute<UserRoute> = {
     pre: [userFromPath, isSelf],
   },
   handler: (request) => request.pre.user,
-};
+});
 
-const updateUser: ServerRoute<UserRoute & { Payload: users.UserInput }> = {
+const updateUser = route({
   method: 'PUT',
   path: '/users/{userId}',
   options: {
@@ -121,9 +118,9 @@ const updateUser: ServerRoute<UserRoute & { Payload: users.UserInput }> = {
       mailer.sendEmailChangeToken(to, emailToken),
     );
   },
-};
+});
 
-const confirmEmailChange: ServerRoute<UserRoute & { Payload: EmailConfirmation }> = {
+const confirmEmailChange = route({
   method: 'POST',
   path: '/users/{userId}/email-confirmation',
   options: {
@@ -148,9 +145,9 @@ const confirmEmailChange: ServerRoute<UserRoute & { Payload: EmailConfirmation }
     const user = await users.confirmEmailChange(db, config.jwtSecret, userId, request.payload.emailToken, request.auth.credentials.tokenId);
     return user; // the revoked sessions stop on every instance (tokens trigger, src/auth/strategy.ts)
   },
-};
+});
 
-const deleteUser: ServerRoute<UserRoute> = {
+const deleteUser = route({
   method: 'DELETE',
   path: '/users/{userId}',
   options: {
@@ -163,7 +160,7 @@ const deleteUser: ServerRoute<UserRoute> = {
     await users.deleteUser(request.server.app.db, request.params.userId);
     return h.response().code(204);
   },
-};
+});
 
 export const usersPlugin: Plugin<void> = {
   name: 'users',

@@ -111,7 +111,7 @@ const rowsMessages = {
  * BulkRow[]. The items' schema documents a row for the OpenAPI document; rows are checked one by one
  * in fromJson, so that every bad row is reported with its number instead of the first one only.
  */
-export const bulkGradesPayload = Joi.alternatives()
+export const bulkGradesPayload: Joi.Schema<BulkRow[]> = Joi.alternatives()
   .conditional(Joi.ref('$headers.content-type'), {
     is: Joi.string().pattern(/^\s*text\/csv\b/i),
     then: Joi.string()
