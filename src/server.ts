@@ -187,7 +187,7 @@ const internals = {
     await server.register({ plugin: errorsPlugin, options: { retryAfterSeconds: config.overload.retryAfterSeconds } });
     await server.register([authStrategyPlugin, statusPlugin, authPlugin, usersPlugin]);
     await server.register(domainPlugins);
-    await server.register({ plugin: metricsPlugin, options: { token: config.metricsToken, pool } });
+    await server.register({ plugin: metricsPlugin, options: { pool } });
   },
 };
 

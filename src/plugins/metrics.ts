@@ -15,8 +15,6 @@ interface PoolStats {
 }
 
 export interface MetricsOptions {
-  /** Bearer token for scrapers; unset: admins only. */
-  readonly token: string | undefined;
   /** The database pool to report on. */
   readonly pool: PoolStats | undefined;
 }
@@ -28,8 +26,8 @@ interface HttpMetrics {
 
 declare module '@hapi/hapi' {
   interface PluginProperties {
-    /** What GET /metrics reads: this server's registry and the scrapers' token (server.expose in register). */
-    metrics: { readonly registry: Registry; readonly token: string | undefined };
+    /** What GET /metrics reads: this server's registry (server.expose in register). */
+    metrics: { readonly registry: Registry };
   }
 }
 
@@ -109,12 +107,14 @@ const getMetrics = route({
     ),
   },
   async handler(request, h) {
-    const { registry, token: expected } = request.server.plugins.metrics;
+    const { registry } = request.server.plugins.metrics;
+    const expected = request.server.app.config.metricsToken; // METRICS_TOKEN: unset, admins only
     const token = internals.bearer(request);
     const byToken = expected !== undefined && token !== undefined && internals.sameSecret(token, expected);
     if (!byToken) {
       if (!request.auth.isAuthenticated) {
-        throw Boom.unauthorized(token === undefined ? 'Missing authentication' : 'Invalid credentials');
+        // The JWT strategy's own 401 (try mode), as every other route answers it.
+        throw request.auth.error ?? Boom.unauthorized(null, 'Token');
       }
       if (!request.auth.credentials.isAdmin) {
         throw Boom.forbidden('Admins only');
@@ -136,7 +136,6 @@ export const metricsPlugin: Plugin<MetricsOptions> = {
     server.events.on('response', (request) => internals.observe(http, request));
     // By key: expose() deep-copies an object argument, and the copy would not see the counts.
     server.expose('registry', registry);
-    server.expose('token', options.token);
     server.route(getMetrics);
   },
 };
