@@ -1,7 +1,7 @@
 // Response shapes of the grading resources, shared by their plugins (plugins don't import each other).
 // Routes validate their success responses against these, and hapi-swagger documents them.
 import Joi from 'joi';
-import type { CourseColumn, TestColumn, UserSummaryColumn } from '../services/columns';
+import { USER_COURSE_COLUMNS, type CourseColumn, type TestColumn, type UserSummaryColumn } from '../services/columns';
 import { int32, timestamp } from './common';
 
 const int = int32;
@@ -56,8 +56,8 @@ export const courseSchema = Joi.object({ ...courseFields, tests: courseTestsSche
 
 export const roleSchema = Joi.string().valid('STUDENT', 'TEACHER');
 
-// A user's course list leaves out the grading scale.
-const { gradingScale: _gradingScale, ...userCourseFields } = courseFields;
+/** A user's course list: the columns its query selects (USER_COURSE_COLUMNS), and the user's role. */
+const userCourseFields = Object.fromEntries(USER_COURSE_COLUMNS.map((column) => [column, courseFields[column]]));
 export const userCourseSchema = Joi.object({ ...userCourseFields, role: roleSchema.required() }).label('UserCourse');
 
 export const enrollmentSchema = Joi.object({

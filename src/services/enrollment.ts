@@ -3,6 +3,7 @@
 // checked once more inside the write (enroll), so a concurrent removal can never be undone.
 import type { Prisma } from '@prisma/client';
 import type { Db } from '../db/prisma';
+import { selectOf, USER_COURSE_COLUMNS } from './columns';
 import type { CallerRole } from './courses';
 import { DomainError } from './errors';
 import type { ListQuery } from './types';
@@ -40,7 +41,7 @@ export async function listUserCourses(db: Db, userId: number, { take, skip }: Li
     skip,
     select: {
       role: true,
-      course: { select: { id: true, name: true, courseDetails: true, createdAt: true, updatedAt: true } },
+      course: { select: selectOf(USER_COURSE_COLUMNS) },
     },
   });
   return rows.map(({ role, course }) => ({ ...course, role }));

@@ -3,16 +3,14 @@
 import type { Prisma } from '@prisma/client';
 import { EMAIL_TOKEN_TTL_MS, generateEmailToken, hashEmailToken } from '../auth/tokens';
 import type { Db } from '../db/prisma';
+import { selectOf, USER_SUMMARY_COLUMNS } from './columns';
 import { DomainError, notFound } from './errors';
 import type { ListQuery } from './types';
 import { MAX_FAILED_ATTEMPTS, normalizeEmail } from './auth';
 
 /** What a response shows of a user: never tokens. */
 const userSelect = {
-  id: true,
-  email: true,
-  firstName: true,
-  lastName: true,
+  ...selectOf(USER_SUMMARY_COLUMNS),
   social: true,
   isAdmin: true,
   createdAt: true,
