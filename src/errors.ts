@@ -3,7 +3,7 @@
 import Boom from '@hapi/boom';
 import type { Plugin, Request, ResponseToolkit } from '@hapi/hapi';
 import { Prisma } from '@prisma/client';
-import { DomainError } from './services/errors';
+import { DomainError, notFoundMessage, type Resource } from './services/errors';
 
 /** What @prisma/adapter-pg reports about a failed statement. */
 interface DriverCause {
@@ -41,11 +41,22 @@ const internals = {
     return Array.isArray(target) ? target.join(', ') : target;
   },
 
+  // A row gone between a route's loader and its write (P2025) names its resource as the loader would.
+  resources: {
+    User: 'User',
+    Course: 'Course',
+    CourseEnrollment: 'Enrollment',
+    Test: 'Test',
+    TestResult: 'Test result',
+  } satisfies Partial<Record<Prisma.ModelName, Resource>> as Partial<Record<string, Resource>>,
+
   fromPrisma(error: Prisma.PrismaClientKnownRequestError): Boom.Boom | undefined {
     switch (error.code) {
       case 'P2025':
-      case 'P2001':
-        return Boom.notFound('The requested resource does not exist');
+      case 'P2001': {
+        const resource = internals.resources[String(error.meta?.modelName)];
+        return Boom.notFound(resource ? notFoundMessage(resource) : 'The requested resource does not exist');
+      }
       case 'P2002':
         return Boom.conflict(`Conflict: a record with the same ${internals.uniqueFields(error)} already exists`);
       case 'P2010': {

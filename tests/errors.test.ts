@@ -61,11 +61,12 @@ describe('error mapping', () => {
     expect(second.payload).toMatch(/email/);
   });
 
-  test('a missing row is a 404', async () => {
+  test('a missing row is a 404 naming the resource, as the loaders word it', async () => {
+    // What a PUT or DELETE meets when the row goes between the route's loader and its write.
     const res = await server.inject({ method: 'PUT', url: '/probe/users/2147483000' });
     expect(res.statusCode).toBe(404);
     expect(JSON.parse(res.payload)).toMatchObject({ statusCode: 404, error: 'Not Found' });
-    expect(JSON.parse(res.payload).message).toBe('The requested resource does not exist');
+    expect(JSON.parse(res.payload).message).toBe('User not found');
   });
 
   test('validation failures are a 400 naming the field', async () => {

@@ -1,6 +1,6 @@
 // Courses: queries and domain rules. No Hapi here. A missing course on read throws notFound('Course');
-// update and delete of a missing row raise Prisma's P2025, which src/errors.ts maps to 404 (their
-// routes' courseFromPath loader answers 404 before that can happen).
+// update and delete of a missing row raise Prisma's P2025, which src/errors.ts maps to the same 404
+// "Course not found" (their routes' courseFromPath loader answers it first, unless the row goes between).
 import { Prisma } from '@prisma/client';
 import type { Db } from '../db/prisma';
 import { COURSE_COLUMNS, selectOf, sqlColumns } from './columns';

@@ -23,5 +23,9 @@ export interface RowProblem {
 export type Resource = 'User' | 'Course' | 'Enrollment' | 'Test' | 'Test result';
 
 export function notFound(resource: Resource): DomainError {
-  return new DomainError('notFound', `${resource} not found`);
+  return new DomainError('notFound', notFoundMessage(resource));
+}
+
+export function notFoundMessage(resource: Resource): string {
+  return `${resource} not found`;
 }
