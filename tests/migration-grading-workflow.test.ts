@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Client } from 'pg';
 import { scratchDatabase, type ScratchDatabase } from './helpers/migrations';
-import { DEFAULT_GRADING_SCALE } from './helpers/grading-scale';
+import { MIGRATED_SCALE } from './migrations/20261129030000_grading_workflow';
 
 const migrationsDir = path.resolve(__dirname, '..', 'prisma', 'migrations');
 const migrations = readdirSync(migrationsDir)
@@ -47,7 +47,7 @@ describe('migration grading_workflow on existing data', () => {
 
   test('existing courses get the default scale; existing results have no history (nothing changed)', async () => {
     const { rows } = await db.query(`SELECT "gradingScale" FROM "courses" WHERE "id" = 1`);
-    expect(rows[0].gradingScale).toEqual(DEFAULT_GRADING_SCALE);
+    expect(rows[0].gradingScale).toEqual(MIGRATED_SCALE);
     expect((await db.query('SELECT count(*)::int AS n FROM "test_result_history"')).rows[0].n).toBe(0);
   });
 

@@ -4,7 +4,9 @@
 // recorded without an actor. tests/migration-grading-workflow.test.ts covers the same migration in depth.
 import type { MigrationHook } from './hook';
 import { expectRefused } from './hook';
-import { DEFAULT_GRADING_SCALE } from '../helpers/grading-scale';
+
+/** The column default this migration wrote, frozen with it: a later default is a later migration's test. */
+export const MIGRATED_SCALE = Object.entries({ A: 900, B: 800, C: 700, D: 600, F: 0 }).map(([letter, min]) => ({ letter, min }));
 
 export const hook: MigrationHook = {
   async check(db) {
@@ -13,7 +15,7 @@ export const hook: MigrationHook = {
     );
     expect(tests).toEqual([{ weight: 1, released: true, releasedAtCreation: true }]);
     const { rows: courses } = await db.query('SELECT "gradingScale" FROM courses WHERE id = 9001');
-    expect(courses[0].gradingScale).toEqual(DEFAULT_GRADING_SCALE);
+    expect(courses[0].gradingScale).toEqual(MIGRATED_SCALE);
     const { rows: history } = await db.query('SELECT count(*)::int AS n FROM test_result_history');
     expect(history).toEqual([{ n: 0 }]);
 
