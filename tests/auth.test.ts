@@ -162,13 +162,13 @@ describe('passwordless login', () => {
     });
 
     test.each([
-      ['no token', ''],
-      ['garbage', 'Bearer not.a.jwt'],
-      ['a tampered payload', 'TAMPER'],
-      ['another secret', 'OTHER'],
-      ['an expired JWT', 'EXPIRED'],
-      ['a JWT for an email token row', 'EMAILROW'],
-    ])('%s → 401', async (_name, kind) => {
+      ['no token', '', 'Missing authentication'],
+      ['garbage', 'Bearer not.a.jwt', 'Invalid token format'],
+      ['a tampered payload', 'TAMPER', 'Invalid token'],
+      ['another secret', 'OTHER', 'Invalid token'],
+      ['an expired JWT', 'EXPIRED', 'Expired token'],
+      ['a JWT for an email token row', 'EMAILROW', 'Invalid credentials'],
+    ])('%s → 401', async (_name, kind, message) => {
       let authorization = kind;
       if (kind === 'TAMPER') {
         const [header, , signature] = token.split('.');
@@ -184,7 +184,7 @@ describe('passwordless login', () => {
       }
       const res = await profile(authorization);
       expect(res.statusCode).toBe(401);
-      expect(JSON.parse(res.payload)).toMatchObject({ statusCode: 401 });
+      expect(JSON.parse(res.payload)).toMatchObject({ statusCode: 401, error: 'Unauthorized', message });
     });
 
     test('logout revokes the token at once', async () => {
