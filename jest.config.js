@@ -15,4 +15,6 @@ module.exports = {
   // `npm test -- --coverage` (one of the CI runs): the figure in docs/ and the README comes from here.
   collectCoverageFrom: ['src/**/*.ts'],
   coverageReporters: ['text-summary', 'json-summary'],
+  // CI fails when coverage falls below these (measured on 2026-11-29: 89.1 % of lines, 77.1 % of branches).
+  coverageThreshold: { global: { lines: 87, statements: 87, functions: 88, branches: 75 } },
 };
